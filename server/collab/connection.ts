@@ -1,0 +1,184 @@
+/**
+ * One client's collaboration socket: the y-protocols sync and awareness exchange, plus converge's
+ * acks and room events. Viewers get everything but their document updates are dropped; an editor
+ * update that breaks a limit is refused before it is applied, and the client is told to resync.
+ *
+ * @module
+ */
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import {
+	CLOSE,
+	MESSAGE_ACK,
+	MESSAGE_AWARENESS,
+	MESSAGE_QUERY_AWARENESS,
+	MESSAGE_ROOM_EVENT,
+	MESSAGE_SYNC,
+	type Role,
+	type RoomEvent
+} from '../../src/lib/collab/protocol';
+import { TokenBucket } from './rate-limit';
+import { checkUpdate } from './update-limits';
+import type { Limits } from '../config';
+
+/** What a connection needs from its room. */
+export interface RoomLink {
+	doc: Y.Doc;
+	awareness: awarenessProtocol.Awareness;
+	limits: Limits;
+	/** Resolves once everything applied so far is durable. */
+	flush(): Promise<void>;
+	/** The room's latest events every new client should get (e.g. the last analysis). */
+	initialEvents(): RoomEvent[];
+	detach(conn: Connection): void;
+}
+
+const PING_INTERVAL_MS = 30_000;
+
+export class Connection {
+	/** Awareness client ids this connection introduced (removed when it closes). */
+	readonly clientIds = new Set<number>();
+	private readonly bucket: TokenBucket;
+	private alive = true;
+	private pinger: ReturnType<typeof setInterval>;
+	private closed = false;
+
+	constructor(
+		readonly ws: WebSocket,
+		readonly role: Role,
+		private readonly room: RoomLink
+	) {
+		this.bucket = new TokenBucket(room.limits.messagesPerSecond, room.limits.messageBurst);
+		ws.binaryType = 'arraybuffer';
+		ws.on('message', (data: ArrayBuffer, isBinary) => {
+			if (!isBinary) return this.close(1003, 'binary messages only');
+			this.onMessage(new Uint8Array(data));
+		});
+		ws.on('close', () => this.cleanup());
+		ws.on('error', () => this.cleanup());
+		ws.on('pong', () => (this.alive = true));
+		this.pinger = setInterval(() => {
+			if (!this.alive) return this.ws.terminate();
+			this.alive = false;
+			this.ws.ping();
+		}, PING_INTERVAL_MS);
+
+		// Our sync step 1 asks the client for what the server lacks; then the current awareness.
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, MESSAGE_SYNC);
+		syncProtocol.writeSyncStep1(enc, room.doc);
+		this.send(encoding.toUint8Array(enc));
+		const states = room.awareness.getStates();
+		if (states.size > 0) this.sendAwareness([...states.keys()]);
+		for (const ev of room.initialEvents()) this.sendEvent(ev);
+	}
+
+	send(message: Uint8Array): void {
+		if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+		if (this.ws.bufferedAmount > this.room.limits.maxBufferedBytes) {
+			// A client this far behind resyncs faster than it catches up.
+			return this.close(1013, 'client too slow; reconnecting');
+		}
+		this.ws.send(message, { binary: true });
+	}
+
+	sendAwareness(clients: number[]): void {
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, MESSAGE_AWARENESS);
+		encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, clients));
+		this.send(encoding.toUint8Array(enc));
+	}
+
+	sendEvent(event: RoomEvent): void {
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, MESSAGE_ROOM_EVENT);
+		encoding.writeVarString(enc, JSON.stringify(event));
+		this.send(encoding.toUint8Array(enc));
+	}
+
+	close(code: number, reason: string): void {
+		if (this.closed) return;
+		this.ws.close(code, reason);
+		this.cleanup();
+	}
+
+	private onMessage(message: Uint8Array): void {
+		if (message.length > this.room.limits.maxMessageBytes) {
+			this.sendEvent({ type: 'notice', level: 'error', code: 'message-too-large', message: `a message of ${message.length} bytes exceeds the limit of ${this.room.limits.maxMessageBytes}` });
+			return this.close(CLOSE.rejected, 'message too large');
+		}
+		if (!this.bucket.take()) {
+			this.sendEvent({ type: 'notice', level: 'warning', code: 'rate-limited', message: `more than ${this.room.limits.messagesPerSecond} messages per second; reconnecting shortly, your edits are kept` });
+			return this.close(CLOSE.rateLimited, 'rate limited');
+		}
+		try {
+			const dec = decoding.createDecoder(message);
+			const type = decoding.readVarUint(dec);
+			switch (type) {
+				case MESSAGE_SYNC:
+					return this.onSync(dec);
+				case MESSAGE_AWARENESS:
+					return this.onAwareness(decoding.readVarUint8Array(dec));
+				case MESSAGE_QUERY_AWARENESS:
+					return this.sendAwareness([...this.room.awareness.getStates().keys()]);
+				default:
+					return; // unknown types are ignored, like y-websocket does
+			}
+		} catch (e) {
+			this.close(1007, `malformed message: ${(e as Error).message}`.slice(0, 120));
+		}
+	}
+
+	private onSync(dec: decoding.Decoder): void {
+		const syncType = decoding.readVarUint(dec);
+		if (syncType === syncProtocol.messageYjsSyncStep1) {
+			const enc = encoding.createEncoder();
+			encoding.writeVarUint(enc, MESSAGE_SYNC);
+			syncProtocol.writeSyncStep2(enc, this.room.doc, decoding.readVarUint8Array(dec));
+			return this.send(encoding.toUint8Array(enc));
+		}
+		if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) return;
+		const update = decoding.readVarUint8Array(dec);
+		if (this.role !== 'editor') return; // viewers: read-only, enforced here
+		const refusal = checkUpdate(this.room.doc, update, this.room.limits);
+		if (refusal) {
+			this.sendEvent({ type: 'notice', level: 'error', code: refusal.code, message: refusal.message });
+			return this.close(CLOSE.rejected, refusal.code);
+		}
+		Y.applyUpdate(this.room.doc, update, this);
+		this.ack();
+	}
+
+	/** Once what was applied is durable, tell the client how far the server's state reaches. */
+	private ack(): void {
+		const sv = Y.encodeStateVector(this.room.doc);
+		this.room.flush().then(
+			() => {
+				const enc = encoding.createEncoder();
+				encoding.writeVarUint(enc, MESSAGE_ACK);
+				encoding.writeVarUint8Array(enc, sv);
+				this.send(encoding.toUint8Array(enc));
+			},
+			(e) => {
+				console.error('persisting an update failed; not acknowledging', e);
+				this.close(1011, 'storage error');
+			}
+		);
+	}
+
+	private onAwareness(update: Uint8Array): void {
+		awarenessProtocol.applyAwarenessUpdate(this.room.awareness, update, this);
+	}
+
+	private cleanup(): void {
+		if (this.closed) return;
+		this.closed = true;
+		clearInterval(this.pinger);
+		if (this.clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.room.awareness, [...this.clientIds], null);
+		this.room.detach(this);
+	}
+}

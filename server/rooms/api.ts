@@ -1,0 +1,147 @@
+/**
+ * The rooms HTTP API (documented in README.md), for the app and for facilitators' scripts:
+ *
+ *   GET    /api/starters
+ *   POST   /api/rooms                      {starter?, name?}      → 201 room with tokens and links
+ *   GET    /api/rooms/<id>                 Bearer editor|viewer   → room, role, files, participants
+ *   DELETE /api/rooms/<id>                 Bearer editor
+ *   GET    /api/rooms/<id>/analysis        Bearer editor|viewer   → diagnostics and declared objects
+ *   GET    /api/rooms/<id>/files?path=p    Bearer editor|viewer   → file text
+ *   POST   /api/rooms/<id>/files           Bearer editor {path, type?, content?}
+ *   PATCH  /api/rooms/<id>/files           Bearer editor {from, to}
+ *   DELETE /api/rooms/<id>/files?path=p    Bearer editor
+ *
+ * Errors are Kubernetes `Status` objects.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileTexts, findEntry, listEntries, textsOf } from '../../src/lib/collab/files';
+import type { Role } from '../../src/lib/collab/protocol';
+import { STARTERS } from '../../src/lib/rooms/starters';
+import { bearerToken, readJson, requestOrigin, sendJson, StatusError } from '../http/respond';
+import { createEntry, deleteEntry, renameEntry } from '../collab/file-ops';
+import type { RoomRegistry } from './registry';
+import type { Room } from './room';
+import { roleOf } from './meta';
+import type { Config } from '../config';
+
+export interface RoomLinks {
+	editor?: string;
+	viewer: string;
+}
+
+/** Links that open the room with a token; the token sits in the fragment, never sent to a server log. */
+export function roomLinks(origin: string, room: Room, role: Role): RoomLinks {
+	const link = (r: Role) => `${origin}/r/${room.id}#token=${room.meta.tokens[r]}`;
+	return role === 'editor' ? { editor: link('editor'), viewer: link('viewer') } : { viewer: link('viewer') };
+}
+
+function describe(room: Room, role: Role, origin: string) {
+	const texts = fileTexts(room.doc);
+	return {
+		id: room.id,
+		name: room.meta.name,
+		starter: room.meta.starter,
+		created: room.meta.created,
+		role,
+		tokens: role === 'editor' ? room.meta.tokens : { viewer: room.meta.tokens.viewer },
+		links: roomLinks(origin, room, role),
+		files: listEntries(room.doc).map((e) => ({ path: e.path, type: e.type, ...(e.type === 'file' ? { bytes: Buffer.byteLength(texts.get(e.path) ?? '') } : {}) })),
+		participants: room.awareness.getStates().size
+	};
+}
+
+/** Handles `/api/...`; returns false for other paths. */
+export async function handleRoomsApi(req: IncomingMessage, res: ServerResponse, url: URL, rooms: RoomRegistry, config: Config): Promise<boolean> {
+	const parts = url.pathname.split('/').filter(Boolean); // ['api', ...]
+	if (parts[0] !== 'api') return false;
+	const method = req.method ?? 'GET';
+	const origin = requestOrigin(req);
+	const body = () => readJson(req, config.limits.maxMessageBytes);
+
+	if (parts.length === 2 && parts[1] === 'starters' && method === 'GET') {
+		sendJson(res, 200, { items: STARTERS.map(({ id, title, description, files }) => ({ id, title, description, files: Object.keys(files) })) });
+		return true;
+	}
+	if (parts.length === 2 && parts[1] === 'health') {
+		sendJson(res, 200, { status: 'ok', rooms: rooms.count, loaded: rooms.loadedCount });
+		return true;
+	}
+	if (parts[1] !== 'rooms') throw new StatusError(404, 'NotFound', `no API at ${url.pathname}`);
+	if (parts.length === 2) {
+		if (method !== 'POST') throw methodNotAllowed(method, url);
+		const b = await body();
+		const room = await rooms.create({ starter: str(b.starter, 'starter'), name: str(b.name, 'name') });
+		sendJson(res, 201, describe(room, 'editor', origin));
+		return true;
+	}
+	const room = await rooms.get(parts[2]);
+	if (!room) throw new StatusError(404, 'NotFound', `room "${parts[2]}" not found`);
+	const role = authorize(req, room);
+	const editorOnly = () => {
+		if (role !== 'editor') throw new StatusError(403, 'Forbidden', `viewers cannot change room "${room.id}"`);
+	};
+
+	if (parts.length === 3) {
+		if (method === 'GET') return sendJson(res, 200, describe(room, role, origin)), true;
+		if (method === 'DELETE') {
+			editorOnly();
+			await rooms.delete(room.id);
+			sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: room.id, kind: 'rooms' } });
+			return true;
+		}
+		throw methodNotAllowed(method, url);
+	}
+	if (parts.length === 4 && parts[3] === 'analysis' && method === 'GET') {
+		sendJson(res, 200, room.currentAnalysis());
+		return true;
+	}
+	if (parts.length === 4 && parts[3] === 'files') {
+		if (method === 'GET') {
+			const path = url.searchParams.get('path') ?? '';
+			const id = findEntry(room.doc, path);
+			const text = id === undefined ? undefined : textsOf(room.doc).get(id);
+			if (!text) throw new StatusError(404, 'NotFound', `file "${path}" not found`);
+			res.writeHead(200, { 'content-type': 'application/yaml; charset=utf-8', 'cache-control': 'no-store' });
+			res.end(text.toString());
+			return true;
+		}
+		editorOnly();
+		let result: unknown;
+		if (method === 'POST') {
+			const b = await body();
+			const type = b.type === 'dir' ? 'dir' : b.type === undefined || b.type === 'file' ? 'file' : undefined;
+			if (!type) throw new StatusError(422, 'Invalid', 'type must be "file" or "dir"');
+			result = { path: createEntry(room.doc, str(b.path, 'path') ?? '', type, str(b.content, 'content') ?? '', config.limits) };
+		} else if (method === 'PATCH') {
+			const b = await body();
+			result = { path: renameEntry(room.doc, str(b.from, 'from') ?? '', str(b.to, 'to') ?? '') };
+		} else if (method === 'DELETE') {
+			result = { deleted: deleteEntry(room.doc, url.searchParams.get('path') ?? '') };
+		} else throw methodNotAllowed(method, url);
+		// Answer once the change is durable, like every acknowledged edit.
+		await room.flush();
+		sendJson(res, method === 'POST' ? 201 : 200, result);
+		return true;
+	}
+	throw new StatusError(404, 'NotFound', `no API at ${url.pathname}`);
+}
+
+function authorize(req: IncomingMessage, room: Room): Role {
+	const token = bearerToken(req);
+	if (!token) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+	const role = roleOf(room.meta, token);
+	if (!role) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+	return role;
+}
+
+function str(v: unknown, field: string): string | undefined {
+	if (v === undefined || v === null) return undefined;
+	if (typeof v !== 'string') throw new StatusError(422, 'Invalid', `${field} must be a string`);
+	return v;
+}
+
+function methodNotAllowed(method: string, url: URL): StatusError {
+	return new StatusError(405, 'MethodNotAllowed', `${method} is not supported on ${url.pathname}`);
+}

@@ -1,0 +1,122 @@
+/**
+ * The rooms of one server: created on disk under `DATA_DIR/rooms/<id>/`, loaded on first use,
+ * unloaded when nobody has used them for `idleUnloadMs`.
+ *
+ * @module
+ */
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLOSE } from '../../src/lib/collab/protocol';
+import { findStarter, STARTERS } from '../../src/lib/rooms/starters';
+import { StatusError } from '../http/respond';
+import type { Config } from '../config';
+import { Room } from './room';
+import { newRoomId, newToken, readMeta, ROOM_ID, writeMeta, type RoomMeta } from './meta';
+
+const SWEEP_MS = 5_000;
+
+export class RoomRegistry {
+	private loaded = new Map<string, Promise<Room>>();
+	private known = new Set<string>();
+	/** Rooms being unloaded: a load waits for the unload to finish writing. */
+	private unloading = new Map<string, Promise<void>>();
+	private sweeper: ReturnType<typeof setInterval>;
+
+	private constructor(private readonly config: Config) {
+		this.sweeper = setInterval(() => void this.sweep(), Math.min(SWEEP_MS, Math.max(100, config.idleUnloadMs)));
+		this.sweeper.unref();
+	}
+
+	static async open(config: Config): Promise<RoomRegistry> {
+		const r = new RoomRegistry(config);
+		await mkdir(r.roomsDir, { recursive: true });
+		for (const id of await readdir(r.roomsDir)) if (ROOM_ID.test(id) && existsSync(join(r.roomsDir, id, 'meta.json'))) r.known.add(id);
+		return r;
+	}
+
+	get roomsDir(): string {
+		return join(this.config.dataDir, 'rooms');
+	}
+
+	get count(): number {
+		return this.known.size;
+	}
+
+	get loadedCount(): number {
+		return this.loaded.size;
+	}
+
+	/** Creates a room from a starter; its files are durable before this resolves. */
+	async create(opts: { starter?: string; name?: string }): Promise<Room> {
+		const starter = findStarter(opts.starter);
+		if (!starter) throw new StatusError(422, 'Invalid', `unknown starter "${opts.starter}"; one of: ${STARTERS.map((s) => s.id).join(', ')}`);
+		if (this.known.size >= this.config.limits.maxRooms)
+			throw new StatusError(429, 'TooManyRequests', `this server holds its maximum of ${this.config.limits.maxRooms} rooms; delete one first`);
+		const name = (opts.name ?? '').trim().slice(0, 100) || starter.title;
+		const meta: RoomMeta = {
+			id: newRoomId(),
+			name,
+			starter: starter.id,
+			created: new Date().toISOString(),
+			tokens: { editor: newToken(), viewer: newToken() }
+		};
+		const dir = join(this.roomsDir, meta.id);
+		await mkdir(dir, { recursive: true });
+		// The doc is seeded (and fsynced) before meta.json exists, so a crash never leaves a room
+		// that looks created but would be seeded again on load.
+		const room = await Room.open(dir, meta, this.config, starter.files);
+		await writeMeta(dir, meta);
+		this.known.add(meta.id);
+		this.loaded.set(meta.id, Promise.resolve(room));
+		return room;
+	}
+
+	/** The room, loading it if needed; undefined when it does not exist. */
+	async get(id: string): Promise<Room | undefined> {
+		if (!ROOM_ID.test(id) || !this.known.has(id)) return undefined;
+		let p = this.loaded.get(id);
+		if (!p) {
+			const dir = join(this.roomsDir, id);
+			const pending = this.unloading.get(id) ?? Promise.resolve();
+			p = pending.then(() => readMeta(dir)).then((meta) => Room.open(dir, meta, this.config));
+			this.loaded.set(id, p);
+			p.catch(() => this.loaded.delete(id));
+		}
+		const room = await p;
+		room.lastUsed = Date.now();
+		return room;
+	}
+
+	async delete(id: string): Promise<boolean> {
+		const room = await this.get(id);
+		if (!room) return false;
+		this.known.delete(id);
+		this.loaded.delete(id);
+		await room.unload(CLOSE.notFound, 'room deleted');
+		await rm(join(this.roomsDir, id), { recursive: true, force: true });
+		return true;
+	}
+
+	/** Unloads rooms with nobody connected that were not used for `idleUnloadMs`. */
+	async sweep(): Promise<void> {
+		const now = Date.now();
+		for (const [id, p] of this.loaded) {
+			const room = await p.catch(() => undefined);
+			if (!room || room.conns.size > 0 || now - room.lastUsed < this.config.idleUnloadMs) continue;
+			if (this.loaded.get(id) !== p) continue;
+			this.loaded.delete(id);
+			const done = room.unload().finally(() => this.unloading.delete(id));
+			this.unloading.set(id, done);
+			await done;
+		}
+	}
+
+	/** Unloads every room (flushing each) and stops the sweeper. */
+	async close(): Promise<void> {
+		clearInterval(this.sweeper);
+		const rooms = await Promise.all([...this.loaded.values()].map((p) => p.catch(() => undefined)));
+		this.loaded.clear();
+		await Promise.all(rooms.map((r) => r?.unload(CLOSE.goingAway, 'server shutting down')));
+	}
+}

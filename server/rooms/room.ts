@@ -1,0 +1,149 @@
+/**
+ * A loaded room: its durable Yjs document, awareness, connected clients, and the analysis of its
+ * files (diagnostics + declared objects) published to everyone shortly after each edit.
+ *
+ * @module
+ */
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import { Awareness } from 'y-protocols/awareness';
+import { join } from 'node:path';
+import { MESSAGE_SYNC, type AnalysisEvent, type Role, type RoomEvent } from '../../src/lib/collab/protocol';
+import { fileTexts, TEXTS, TREE } from '../../src/lib/collab/files';
+import { RoomAnalyzer } from '../../src/lib/kube/analyze';
+import { DocPersistence } from '../collab/doc-persistence';
+import { Connection, type RoomLink } from '../collab/connection';
+import { createEntry, SERVER_ORIGIN } from '../collab/file-ops';
+import type { Config, Limits } from '../config';
+import type { RoomMeta } from './meta';
+import type { WebSocket } from 'ws';
+
+export class Room implements RoomLink {
+	readonly awareness: Awareness;
+	readonly conns = new Set<Connection>();
+	readonly limits: Limits;
+	/** Wall-clock time of the last use (connection, API call); idle rooms unload. */
+	lastUsed = Date.now();
+	private analyzer = new RoomAnalyzer();
+	private analysis: AnalysisEvent | undefined;
+	private analysisTimer: ReturnType<typeof setTimeout> | undefined;
+	private analysisDeadline = 0;
+	private listeners = new Set<(e: AnalysisEvent) => void>();
+
+	private constructor(
+		readonly meta: RoomMeta,
+		private readonly persistence: DocPersistence,
+		private readonly config: Config
+	) {
+		this.limits = config.limits;
+		this.awareness = new Awareness(this.doc);
+		// The server is not a participant: no local awareness state of its own.
+		this.awareness.setLocalState(null);
+		this.doc.on('update', this.onDocUpdate);
+		this.awareness.on('update', this.onAwarenessUpdate);
+		this.runAnalysis();
+	}
+
+	/** Loads the room stored in `dir`; a new room is seeded with `seedFiles` exactly once. */
+	static async open(dir: string, meta: RoomMeta, config: Config, seedFiles?: Record<string, string>): Promise<Room> {
+		const seed = seedFiles
+			? (doc: Y.Doc) => {
+					for (const [path, content] of Object.entries(seedFiles)) createEntry(doc, path, 'file', content, config.limits);
+				}
+			: undefined;
+		const persistence = await DocPersistence.open(join(dir, 'doc.log'), config.log, seed);
+		return new Room(meta, persistence, config);
+	}
+
+	get doc(): Y.Doc {
+		return this.persistence.doc;
+	}
+
+	get id(): string {
+		return this.meta.id;
+	}
+
+	/** Accepts a client socket with the role its token grants. */
+	attach(ws: WebSocket, role: Role): Connection {
+		const conn = new Connection(ws, role, this);
+		this.conns.add(conn);
+		this.lastUsed = Date.now();
+		return conn;
+	}
+
+	detach(conn: Connection): void {
+		this.conns.delete(conn);
+		this.lastUsed = Date.now();
+	}
+
+	flush(): Promise<void> {
+		return this.persistence.flush();
+	}
+
+	initialEvents(): RoomEvent[] {
+		return this.analysis ? [this.analysis] : [];
+	}
+
+	/** The latest analysis (computing it now if an edit is pending). */
+	currentAnalysis(): AnalysisEvent {
+		if (this.analysisTimer) this.runAnalysis();
+		return this.analysis!;
+	}
+
+	/** Calls `fn` with every new analysis; returns an unsubscribe function. */
+	onAnalysis(fn: (e: AnalysisEvent) => void): () => void {
+		this.listeners.add(fn);
+		return () => this.listeners.delete(fn);
+	}
+
+	private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, MESSAGE_SYNC);
+		syncProtocol.writeUpdate(enc, update);
+		const message = encoding.toUint8Array(enc);
+		for (const c of this.conns) if (c !== origin) c.send(message);
+		const touched = [...tr.changedParentTypes.keys()].some((t) => t instanceof Y.Text || t === this.doc.share.get(TREE) || t === this.doc.share.get(TEXTS));
+		if (touched || origin === SERVER_ORIGIN) this.scheduleAnalysis();
+	};
+
+	private onAwarenessUpdate = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown
+	) => {
+		const changed = [...added, ...updated, ...removed];
+		if (origin instanceof Connection) {
+			for (const id of [...added, ...updated]) origin.clientIds.add(id);
+			for (const id of removed) origin.clientIds.delete(id);
+		}
+		for (const c of this.conns) c.sendAwareness(changed);
+	};
+
+	/** Debounced, with a deadline so a burst of typing still gets diagnostics within 200 ms. */
+	private scheduleAnalysis(): void {
+		const now = Date.now();
+		if (!this.analysisTimer) this.analysisDeadline = now + 4 * this.config.analysisDelayMs;
+		clearTimeout(this.analysisTimer);
+		const wait = Math.max(0, Math.min(this.config.analysisDelayMs, this.analysisDeadline - now));
+		this.analysisTimer = setTimeout(() => this.runAnalysis(), wait);
+	}
+
+	private runAnalysis(): void {
+		clearTimeout(this.analysisTimer);
+		this.analysisTimer = undefined;
+		const { event } = this.analyzer.analyze(fileTexts(this.doc));
+		this.analysis = event;
+		for (const c of this.conns) c.sendEvent(event);
+		for (const fn of this.listeners) fn(event);
+	}
+
+	/** Closes every socket with `code`, flushes and releases the room's memory. */
+	async unload(code = 1001, reason = 'room unloaded'): Promise<void> {
+		clearTimeout(this.analysisTimer);
+		for (const c of [...this.conns]) c.close(code, reason);
+		this.doc.off('update', this.onDocUpdate);
+		await this.persistence.close();
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}

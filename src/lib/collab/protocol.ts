@@ -1,0 +1,90 @@
+/**
+ * Wire protocol of a room's collaboration socket.
+ *
+ * Message types 0–3 are y-websocket's (sync, awareness, auth, query-awareness) and are handled by
+ * y-protocols on both sides. converge adds two message types in a range y-websocket never uses:
+ *
+ * - `MESSAGE_ACK`: the server's state vector at the moment it received an update, sent once that
+ *   update is fsynced. A client compares its own clock against it to know which of its edits are
+ *   durable ("offline edits pending" until they are).
+ * - `MESSAGE_ROOM_EVENT`: JSON room events (diagnostics, declared objects, notices), so that
+ *   derived data never goes into the CRDT (it would bloat history).
+ *
+ * @module
+ */
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+export const MESSAGE_ACK = 100;
+export const MESSAGE_ROOM_EVENT = 101;
+
+/** Path prefix of the collaboration socket: `/collab/<roomId>?token=<token>`. */
+export const COLLAB_PATH = '/collab/';
+
+/**
+ * Close codes. 44xx are permanent for y-websocket 3.1 (no reconnect; the provider emits
+ * `closed`), everything else is retried with back-off.
+ */
+export const CLOSE = {
+	/** No or unknown token. */
+	unauthorized: 4401,
+	/** Token valid but not for this action, or Origin not allowed. */
+	forbidden: 4403,
+	/** The room does not exist (deleted, or never created). */
+	notFound: 4404,
+	/** An update was refused (a limit); the client must drop its local state and resync. */
+	rejected: 4413,
+	/** Too many messages; the client may reconnect after a pause. */
+	rateLimited: 4429,
+	/** Server shutting down; reconnect. */
+	goingAway: 1001
+} as const;
+
+/** Roles a token grants in a room. */
+export type Role = 'editor' | 'viewer';
+
+/** A notice the server sends to one connection (a limit hit, a dropped edit). */
+export interface Notice {
+	type: 'notice';
+	level: 'info' | 'warning' | 'error';
+	code: string;
+	message: string;
+}
+
+/** Position of a diagnostic: 1-based line and column, like an editor shows them. */
+export interface Diagnostic {
+	path: string;
+	/** Byte range in the file's text (UTF-16 offsets, as the editor counts). */
+	from: number;
+	to: number;
+	line: number;
+	col: number;
+	severity: 'error' | 'warning';
+	/** What kind of check produced it: `yaml` syntax or object `shape`. */
+	source: 'yaml' | 'shape';
+	message: string;
+}
+
+/** An object a file declares. */
+export interface DeclaredObject {
+	apiVersion: string;
+	kind: string;
+	namespace?: string;
+	name: string;
+	path: string;
+	/** Index of the YAML document in the file (0-based). */
+	doc: number;
+	line: number;
+}
+
+/** Diagnostics and declared objects of the room, published after each parse. */
+export interface AnalysisEvent {
+	type: 'analysis';
+	/** Per file path: its diagnostics (an empty list for a clean file). */
+	diagnostics: Record<string, Diagnostic[]>;
+	objects: DeclaredObject[];
+}
+
+export type RoomEvent = Notice | AnalysisEvent;

@@ -1,0 +1,40 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import type { Plugin, PreviewServer, ViteDevServer } from 'vite';
+import { defineConfig } from 'vitest/config';
+import { configFromEnv } from './server/config';
+import { createConverge, type Converge } from './server/app';
+
+/**
+ * Mounts converge's server (rooms API, collaboration sockets) into Vite's dev and preview servers,
+ * so `npm run dev` runs the same code as production. The instance lives on globalThis: Vite
+ * evaluates this module more than once, and two room registries would see different documents.
+ */
+function convergeServer(): Plugin {
+	const key = Symbol.for('converge.dev');
+	const get = (): Promise<Converge> => {
+		const g = globalThis as unknown as Record<symbol, Promise<Converge>>;
+		return (g[key] ??= createConverge(configFromEnv()));
+	};
+	const mount = (server: ViteDevServer | PreviewServer) => {
+		server.middlewares.use((req, res, next) => {
+			get().then((c) => c.handle(req, res, () => next()), next);
+		});
+		// Only our own paths are taken; Vite's HMR socket is left alone.
+		server.httpServer?.on('upgrade', (req, socket, head) => {
+			if (!new URL(req.url ?? '/', 'http://x').pathname.startsWith('/collab/')) return;
+			get().then((c) => c.upgrade(req, socket, head));
+		});
+	};
+	return { name: 'converge-server', configureServer: mount, configurePreviewServer: mount };
+}
+
+export default defineConfig({
+	plugins: [sveltekit(), convergeServer()],
+	test: {
+		projects: [
+			{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'server/**/*.test.ts'], environment: 'node' } },
+			{ extends: true, test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
+			{ extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } }
+		]
+	}
+});
