@@ -60,7 +60,9 @@ export function parseManifestFile(path: string, text: string, customKinds: Custo
 		const obj = checkDocument(doc, customKinds, push);
 		if (!obj) return;
 		const [from, , to] = doc.range;
-		out.objects.push({ ...obj, path, doc: index, line: lines.linePos(from).line, from, to });
+		// The line of the object is where its content starts, not the `---` before it.
+		const start = doc.contents?.range?.[0] ?? from;
+		out.objects.push({ ...obj, path, doc: index, line: lines.linePos(start).line, from, to });
 	});
 	return out;
 }

@@ -1,0 +1,131 @@
+/**
+ * Runs converge in a child process (tests/helpers/server-process.ts) for restart, kill -9 and
+ * benchmark scenarios. The child is `node --import tsx` itself, not `npx tsx` (which would be a
+ * wrapper process: a SIGKILL would hit the wrapper and leave the real server running).
+ *
+ * @module
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { Limits } from '../../server/config';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ENTRY = join(ROOT, 'tests', 'helpers', 'server-process.ts');
+
+const LIMIT_ENV: Record<keyof Limits, string> = {
+	maxFileBytes: 'MAX_FILE_BYTES',
+	maxDocBytes: 'MAX_DOC_BYTES',
+	maxEntries: 'MAX_ENTRIES',
+	maxMessageBytes: 'MAX_MESSAGE_BYTES',
+	messagesPerSecond: 'MESSAGES_PER_SECOND',
+	messageBurst: 'MESSAGE_BURST',
+	maxConnectionsPerRoom: 'MAX_CONNECTIONS_PER_ROOM',
+	maxRooms: 'MAX_ROOMS',
+	maxBufferedBytes: 'MAX_BUFFERED_BYTES'
+};
+
+export interface ChildServerOptions {
+	dataDir: string;
+	/** 0 (default) picks a free port; pass the previous port to restart "in place". */
+	port?: number;
+	limits?: Partial<Limits>;
+	idleUnloadMs?: number;
+	env?: Record<string, string>;
+	/** Extra node flags, e.g. `--expose-gc`. */
+	nodeArgs?: string[];
+	/** Forward the child's stderr (and converge's log) to ours. */
+	verbose?: boolean;
+}
+
+export interface ProcessStats {
+	pid: number;
+	cpu: { user: number; system: number };
+	rss: number;
+	heapUsed: number;
+	external: number;
+	arrayBuffers: number;
+	loopDelayP99Ms: number;
+	rooms: number;
+	loaded: number;
+}
+
+export interface ChildServer {
+	port: number;
+	pid: number;
+	origin: string;
+	process: ChildProcess;
+	/** Resolves with the exit code or signal once the process is gone. */
+	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	/** Sends `signal` (default SIGKILL) and waits for the process to be gone. */
+	kill(signal?: NodeJS.Signals): Promise<void>;
+	/** Graceful stop (SIGTERM: rooms are flushed). */
+	stop(): Promise<void>;
+	stats(): Promise<ProcessStats>;
+	gc(): Promise<boolean>;
+}
+
+/** Starts a server process and resolves once it listens. */
+export async function startChildServer(opts: ChildServerOptions): Promise<ChildServer> {
+	const env: Record<string, string> = {
+		...(process.env as Record<string, string>),
+		DATA_DIR: opts.dataDir,
+		PORT: String(opts.port ?? 0),
+		HOST: '127.0.0.1',
+		...(opts.idleUnloadMs !== undefined ? { IDLE_UNLOAD_MS: String(opts.idleUnloadMs) } : {}),
+		...(opts.verbose ? { CONVERGE_LOG: '1' } : {}),
+		...opts.env
+	};
+	for (const [k, v] of Object.entries(opts.limits ?? {})) env[LIMIT_ENV[k as keyof Limits]] = String(v);
+	const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', ENTRY], {
+		cwd: ROOT,
+		env,
+		stdio: ['pipe', 'pipe', opts.verbose ? 'inherit' : 'pipe']
+	});
+	let stderr = '';
+	child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+		child.once('exit', (code, signal) => resolve({ code, signal }))
+	);
+	const { port, pid } = await new Promise<{ port: number; pid: number }>((resolve, reject) => {
+		let out = '';
+		const onData = (d: Buffer) => {
+			out += d.toString();
+			const nl = out.indexOf('\n');
+			if (nl < 0) return;
+			child.stdout?.off('data', onData);
+			try {
+				resolve(JSON.parse(out.slice(0, nl)) as { port: number; pid: number });
+			} catch (e) {
+				reject(new Error(`unexpected output from the server process: ${out.slice(0, 200)}`));
+			}
+		};
+		child.stdout?.on('data', onData);
+		void exited.then(({ code, signal }) => reject(new Error(`server process exited (${code ?? signal}) before listening:\n${stderr}`)));
+	});
+	child.stdout?.resume();
+	const origin = `http://127.0.0.1:${port}`;
+	let gone = false;
+	void exited.then(() => (gone = true));
+	return {
+		port,
+		pid,
+		origin,
+		process: child,
+		exited,
+		async kill(signal = 'SIGKILL') {
+			if (!gone) child.kill(signal);
+			await exited;
+		},
+		async stop() {
+			if (!gone) child.kill('SIGTERM');
+			await exited;
+		},
+		async stats() {
+			return (await (await fetch(`${origin}/__test/stats`)).json()) as ProcessStats;
+		},
+		async gc() {
+			return (await fetch(`${origin}/__test/gc`, { method: 'POST' })).status === 204;
+		}
+	};
+}
