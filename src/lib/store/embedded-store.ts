@@ -1,0 +1,351 @@
+/**
+ * The embedded store: an `MvccEngine` made durable by a journal (WAL), with a watch hub, a
+ * lessor, a space quota and automatic compaction. Isomorphic: the server gives it a WAL on disk,
+ * the browser an in-memory journal.
+ *
+ * A write is applied to the engine at once (that fixes its revision and its errors, in order),
+ * but nobody — the writer, a reader, a watcher — learns of it before its journal record is
+ * durable: responses wait for the last pending write, and a revision's events are released to
+ * watchers only once it is on disk. A write that fails changes nothing and is not journaled.
+ *
+ * @module
+ */
+import type { Clock } from '../clock/clock';
+import type { Backend, LeaseInfo, StoreStatus, Watch, WatchMessage, WatchRequest } from './backend';
+import { Errors, Limits } from './errors';
+import { Lessor } from './lessor';
+import { WatchHub } from './watch-hub';
+import { decodeRecord, encodeRecord, type WalOp, type WalRecord } from './wal-codec';
+import type {
+	CompactionRequest,
+	CompactionResponse,
+	DeleteRangeRequest,
+	DeleteRangeResponse,
+	Event,
+	MvccEngine,
+	PutRequest,
+	PutResponse,
+	RangeRequest,
+	RangeResponse,
+	RequestOp,
+	TxnRequest,
+	TxnResponse
+} from './types';
+
+/** Where the store's records go. */
+export interface Journal {
+	/** Appends one record; resolves once it is durable. */
+	append(record: Uint8Array): Promise<void>;
+	/** Replaces everything with the record `make()` returns, after every earlier append. */
+	rewrite(make: () => Uint8Array): Promise<void>;
+	/** Records in the journal now. */
+	readonly count: number;
+	close(): Promise<void>;
+}
+
+/** A journal that keeps nothing (browser replicas, tests of semantics). */
+export function memoryJournal(): Journal {
+	let count = 0;
+	return {
+		append: async () => void count++,
+		rewrite: async () => void (count = 1),
+		get count() {
+			return count;
+		},
+		close: async () => {}
+	};
+}
+
+export interface StoreOptions {
+	engine: MvccEngine;
+	journal: Journal;
+	clock: Clock;
+	/** Space quota in bytes (etcd's --quota-backend-bytes; default 2 GiB there, smaller per room here). */
+	quotaBytes: number;
+	maxRequestBytes?: number;
+	/** Compact to the revision of one interval ago, every interval (kube-apiserver: 5 minutes). 0 = off. */
+	autoCompactionMs?: number;
+	/** Snapshot (and truncate the journal) after this many records. */
+	snapshotEvery?: number;
+	leaseSeed?: number;
+}
+
+export class EmbeddedStore implements Backend {
+	private readonly engine: MvccEngine;
+	private readonly hub: WatchHub;
+	private readonly lessor: Lessor;
+	private seq = 0;
+	/** Newest revision released (durable). */
+	private released: number;
+	/** Resolves when every write applied so far is durable. */
+	private pending: Promise<void> = Promise.resolve();
+	private inflight = 0;
+	private alarm = false;
+	private closed = false;
+	private failure: Error | undefined;
+	private stopCompaction: () => void = () => {};
+	private lastTickRevision = 0;
+	private replaying = false;
+
+	private constructor(private readonly o: StoreOptions) {
+		this.engine = o.engine;
+		this.hub = new WatchHub(o.engine);
+		this.lessor = new Lessor(o.clock, (id) => void this.leaseRevoke(id).catch(() => {}), o.leaseSeed ?? 1);
+		this.released = o.engine.revision;
+	}
+
+	/** Opens a store over `records` (a journal's content after recovery). */
+	static open(o: StoreOptions, records: Uint8Array[] = []): EmbeddedStore {
+		const s = new EmbeddedStore(o);
+		s.replaying = true;
+		try {
+			for (const bytes of records) s.replay(decodeRecord(bytes));
+		} finally {
+			s.replaying = false;
+		}
+		s.released = s.engine.revision;
+		s.scheduleCompaction();
+		return s;
+	}
+
+	private replay(r: WalRecord): void {
+		if (r.t === 'snapshot') {
+			this.engine.restore(r.engine);
+			this.lessor.close();
+			for (const l of r.leases) this.lessor.grant(l.id, l.ttl);
+			this.lessor.seed = r.leaseSeed;
+			this.seq = r.seq;
+			return;
+		}
+		if (r.seq <= this.seq) return; // already in the snapshot
+		this.seq = r.seq;
+		this.applyOp(r);
+	}
+
+	/** Applies one op to engine and lessor; shared by live writes and replay. */
+	private applyOp(op: WalOp): { revision: number; events: Event[]; response: unknown } {
+		const leaseExists = (id: number) => this.lessor.has(id);
+		switch (op.t) {
+			case 'put':
+				return this.withRev(this.engine.put(op.req, leaseExists));
+			case 'del':
+				return this.withRev(this.engine.deleteRange(op.req));
+			case 'txn':
+				return this.withRev(this.engine.txn(op.req, leaseExists));
+			case 'compact':
+				return { revision: this.engine.revision, events: [], response: this.engine.compact(op.rev) };
+			case 'grant': {
+				if (op.auto) this.lessor.nextId(); // keeps the id sequence identical on replay
+				const ttl = this.lessor.grant(op.id, op.ttl);
+				return { revision: this.engine.revision, events: [], response: { id: op.id, ttl } };
+			}
+			case 'revoke': {
+				const keys = this.engine.keysOfLease(op.id);
+				this.lessor.revoke(op.id);
+				const res = this.engine.txn({ compare: [], success: keys.map((key) => ({ requestDeleteRange: { key } })), failure: [] });
+				return this.withRev(res);
+			}
+		}
+	}
+
+	private withRev<R extends { header: { revision: number } }>(r: { response: R; events: Event[] }) {
+		return { revision: r.response.header.revision, events: r.events, response: r.response as unknown };
+	}
+
+	/** Runs a write: apply (may throw: nothing changed), journal, release once durable. */
+	private async write<R>(op: WalOp): Promise<R> {
+		this.checkUsable();
+		const before = this.engine.revision;
+		const { revision, events, response } = this.applyOp(op);
+		const changed = revision !== before || op.t === 'grant' || op.t === 'revoke' || op.t === 'compact';
+		if (changed) this.journal(op, revision, events);
+		await this.pending;
+		this.checkUsable();
+		return response as R;
+	}
+
+	private journal(op: WalOp, revision: number, events: Event[]): void {
+		const record = encodeRecord({ seq: ++this.seq, ...op });
+		this.inflight++;
+		const durable = this.o.journal.append(record).then(
+			() => {
+				this.inflight--;
+				if (revision > this.released) {
+					this.released = revision;
+					this.hub.release(revision, events);
+				}
+			},
+			(e) => {
+				this.inflight--;
+				// The engine is ahead of the disk now: refuse everything rather than diverge.
+				this.failure = new Error(`store journal failed: ${(e as Error).message}`);
+			}
+		);
+		this.pending = durable;
+		if (this.o.journal.count >= (this.o.snapshotEvery ?? 10_000)) this.snapshot();
+	}
+
+	private snapshot(): void {
+		void this.o.journal
+			.rewrite(() =>
+				encodeRecord({ seq: this.seq, t: 'snapshot', engine: this.engine.snapshot(), leases: this.lessor.list(), leaseSeed: this.lessor.seed })
+			)
+			.catch((e) => (this.failure = new Error(`store snapshot failed: ${(e as Error).message}`)));
+	}
+
+	private checkUsable(): void {
+		if (this.failure) throw this.failure;
+		if (this.closed) throw new Error('store is closed');
+	}
+
+	// — KV —
+
+	async range(req: RangeRequest): Promise<RangeResponse> {
+		this.checkUsable();
+		const res = this.engine.range(req);
+		if (this.inflight > 0) await this.pending;
+		return res;
+	}
+
+	async put(req: PutRequest): Promise<PutResponse> {
+		this.checkSize(req.key.length + req.value.length);
+		this.checkQuota(req.key.length + req.value.length);
+		return this.write({ t: 'put', req });
+	}
+
+	async deleteRange(req: DeleteRangeRequest): Promise<DeleteRangeResponse> {
+		this.checkSize(req.key.length + (req.rangeEnd?.length ?? 0));
+		return this.write({ t: 'del', req });
+	}
+
+	async txn(req: TxnRequest): Promise<TxnResponse> {
+		const size = txnSize(req);
+		this.checkSize(size);
+		if (hasPut(req.success) || hasPut(req.failure)) this.checkQuota(size);
+		return this.write({ t: 'txn', req });
+	}
+
+	async compact(req: CompactionRequest): Promise<CompactionResponse> {
+		return this.write({ t: 'compact', rev: req.revision });
+	}
+
+	private checkSize(bytes: number): void {
+		if (bytes > (this.o.maxRequestBytes ?? Limits.maxRequestBytes)) throw Errors.requestTooLarge();
+	}
+
+	private checkQuota(bytes: number): void {
+		if (this.alarm) throw Errors.noSpace();
+		if (this.engine.sizeBytes() + bytes > this.o.quotaBytes) {
+			this.alarm = true;
+			throw Errors.noSpace();
+		}
+	}
+
+	// — Watch —
+
+	watch(req: WatchRequest, onMessage: (m: WatchMessage) => void): Watch {
+		this.checkUsable();
+		return this.hub.add(req, this.released, onMessage);
+	}
+
+	// — Leases —
+
+	async leaseGrant(ttl: number, id = 0): Promise<{ id: number; ttl: number; revision: number }> {
+		this.checkUsable();
+		const auto = id === 0;
+		this.lessor.checkGrant(id, ttl);
+		const chosen = auto ? this.peekId() : id;
+		const r = await this.write<{ id: number; ttl: number }>({ t: 'grant', id: chosen, ttl, auto });
+		return { ...r, revision: this.released };
+	}
+
+	/** The id `nextId` will return, without consuming it (the op replays the consumption). */
+	private peekId(): number {
+		const seed = this.lessor.seed;
+		const id = this.lessor.nextId();
+		this.lessor.seed = seed;
+		return id;
+	}
+
+	async leaseRevoke(id: number): Promise<{ revision: number }> {
+		if (!this.lessor.has(id)) throw Errors.leaseNotFound();
+		await this.write({ t: 'revoke', id });
+		return { revision: this.released };
+	}
+
+	async leaseKeepAlive(id: number): Promise<{ id: number; ttl: number; revision: number }> {
+		this.checkUsable();
+		const ttl = this.lessor.keepAlive(id);
+		return { id, ttl, revision: this.released };
+	}
+
+	async leaseTimeToLive(id: number, keys = false): Promise<LeaseInfo & { revision: number }> {
+		this.checkUsable();
+		const r = this.lessor.remaining(id);
+		if (!r) return { id, ttl: -1, grantedTtl: 0, keys: [], revision: this.released };
+		return { id, ttl: r.ttl, grantedTtl: r.grantedTtl, keys: keys ? this.engine.keysOfLease(id) : [], revision: this.released };
+	}
+
+	async leaseLeases(): Promise<{ ids: number[]; revision: number }> {
+		return { ids: this.lessor.ids(), revision: this.released };
+	}
+
+	// — Maintenance —
+
+	async status(): Promise<StoreStatus> {
+		const size = this.engine.sizeBytes();
+		return {
+			revision: this.released,
+			compactRevision: this.engine.compactRevision,
+			dbSize: size,
+			dbSizeInUse: size,
+			quotaBytes: this.o.quotaBytes,
+			alarms: this.alarm ? ['NOSPACE'] : []
+		};
+	}
+
+	async defragment(): Promise<void> {
+		(this.engine as MvccEngine & { defragment?: () => void }).defragment?.();
+	}
+
+	async disarm(): Promise<void> {
+		this.alarm = false;
+	}
+
+	private scheduleCompaction(): void {
+		const every = this.o.autoCompactionMs ?? 0;
+		if (!every || this.replaying) return;
+		this.stopCompaction = this.o.clock.setTimer(every, () => {
+			const target = this.lastTickRevision;
+			this.lastTickRevision = this.released;
+			if (target > this.engine.compactRevision && !this.closed) void this.compact({ revision: target }).catch(() => {});
+			if (!this.closed) this.scheduleCompaction();
+		});
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		await this.pending;
+		this.closed = true;
+		this.stopCompaction();
+		this.lessor.close();
+		this.hub.cancelAll(this.released, 'store closed');
+		await this.o.journal.close();
+	}
+}
+
+function hasPut(ops: RequestOp[]): boolean {
+	return ops.some((op) => 'requestPut' in op || ('requestTxn' in op && (hasPut(op.requestTxn.success) || hasPut(op.requestTxn.failure))));
+}
+
+function txnSize(req: TxnRequest): number {
+	let n = 0;
+	for (const c of req.compare) n += c.key.length + (c.rangeEnd?.length ?? 0) + (c.value?.length ?? 0);
+	for (const op of [...req.success, ...req.failure]) {
+		if ('requestPut' in op) n += op.requestPut.key.length + op.requestPut.value.length;
+		else if ('requestRange' in op) n += op.requestRange.key.length + (op.requestRange.rangeEnd?.length ?? 0);
+		else if ('requestDeleteRange' in op) n += op.requestDeleteRange.key.length + (op.requestDeleteRange.rangeEnd?.length ?? 0);
+		else n += txnSize(op.requestTxn);
+	}
+	return n;
+}
