@@ -23,6 +23,8 @@ export interface Limits {
 	maxRooms: number;
 	/** Bytes queued to a slow client before it is cut off (it reconnects and resyncs). */
 	maxBufferedBytes: number;
+	/** Space quota of each room's store (etcd's --quota-backend-bytes). */
+	storeQuotaBytes: number;
 }
 
 export interface Config {
@@ -36,6 +38,10 @@ export interface Config {
 	analysisDelayMs: number;
 	/** Origins allowed to open sockets besides the server's own host (comma-separated env). */
 	allowedOrigins: string[];
+	/** Store: compact to the revision of one interval ago, every interval (kube-apiserver: 5 min). */
+	storeCompactionMs: number;
+	/** Store: snapshot and truncate the WAL after this many records. */
+	storeSnapshotEvery: number;
 	/** Log function (tests silence it). */
 	log: (msg: string) => void;
 }
@@ -51,7 +57,8 @@ export const DEFAULT_LIMITS: Limits = {
 	messageBurst: 1000,
 	maxConnectionsPerRoom: 200,
 	maxRooms: 1000,
-	maxBufferedBytes: 16 * MiB
+	maxBufferedBytes: 16 * MiB,
+	storeQuotaBytes: 256 * MiB
 };
 
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -70,6 +77,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
 		dataDir: env.DATA_DIR || './data',
 		idleUnloadMs: num(env, 'IDLE_UNLOAD_MS', 30_000),
 		analysisDelayMs: num(env, 'ANALYSIS_DELAY_MS', 30),
+		storeCompactionMs: num(env, 'STORE_COMPACTION_MS', 5 * 60_000),
+		storeSnapshotEvery: num(env, 'STORE_SNAPSHOT_EVERY', 10_000),
 		allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
 		log: (msg) => console.log(`[converge] ${msg}`),
 		limits: {
@@ -81,7 +90,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
 			messageBurst: num(env, 'MESSAGE_BURST', DEFAULT_LIMITS.messageBurst),
 			maxConnectionsPerRoom: num(env, 'MAX_CONNECTIONS_PER_ROOM', DEFAULT_LIMITS.maxConnectionsPerRoom),
 			maxRooms: num(env, 'MAX_ROOMS', DEFAULT_LIMITS.maxRooms),
-			maxBufferedBytes: num(env, 'MAX_BUFFERED_BYTES', DEFAULT_LIMITS.maxBufferedBytes)
+			maxBufferedBytes: num(env, 'MAX_BUFFERED_BYTES', DEFAULT_LIMITS.maxBufferedBytes),
+			storeQuotaBytes: num(env, 'STORE_QUOTA_BYTES', DEFAULT_LIMITS.storeQuotaBytes)
 		}
 	};
 }

@@ -103,7 +103,7 @@ export class RoomRegistry {
 		const now = Date.now();
 		for (const [id, p] of this.loaded) {
 			const room = await p.catch(() => undefined);
-			if (!room || room.conns.size > 0 || now - room.lastUsed < this.config.idleUnloadMs) continue;
+			if (!room || room.conns.size > 0 || room.holds > 0 || now - room.lastUsed < this.config.idleUnloadMs) continue;
 			if (this.loaded.get(id) !== p) continue;
 			this.loaded.delete(id);
 			const done = room.unload().finally(() => this.unloading.delete(id));

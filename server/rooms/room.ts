@@ -17,6 +17,10 @@ import { Connection, type RoomLink } from '../collab/connection';
 import { createEntry, SERVER_ORIGIN } from '../collab/file-ops';
 import type { Config, Limits } from '../config';
 import type { RoomMeta } from './meta';
+import type { EmbeddedStore } from '../../src/lib/store/embedded-store';
+import { wallClock } from '../../src/lib/clock/clock';
+import { openRoomStore } from '../store/room-store';
+import { createEngine } from '../store/engine';
 import type { WebSocket } from 'ws';
 
 export class Room implements RoomLink {
@@ -25,6 +29,8 @@ export class Room implements RoomLink {
 	readonly limits: Limits;
 	/** Wall-clock time of the last use (connection, API call); idle rooms unload. */
 	lastUsed = Date.now();
+	/** Long-lived users other than collab sockets (watch streams, gRPC streams) keep the room loaded. */
+	holds = 0;
 	private analyzer = new RoomAnalyzer();
 	private analysis: AnalysisEvent | undefined;
 	private analysisTimer: ReturnType<typeof setTimeout> | undefined;
@@ -34,6 +40,8 @@ export class Room implements RoomLink {
 	private constructor(
 		readonly meta: RoomMeta,
 		private readonly persistence: DocPersistence,
+		/** The room's cluster state (etcd v3 semantics). */
+		readonly store: EmbeddedStore,
 		private readonly config: Config
 	) {
 		this.limits = config.limits;
@@ -53,7 +61,17 @@ export class Room implements RoomLink {
 				}
 			: undefined;
 		const persistence = await DocPersistence.open(join(dir, 'doc.log'), config.log, seed);
-		return new Room(meta, persistence, config);
+		const store = await openRoomStore({
+			dir,
+			engine: createEngine(),
+			// The room clock (simulated time) replaces the wall clock when the control plane lands.
+			clock: wallClock,
+			quotaBytes: config.limits.storeQuotaBytes,
+			autoCompactionMs: config.storeCompactionMs,
+			snapshotEvery: config.storeSnapshotEvery,
+			log: config.log
+		});
+		return new Room(meta, persistence, store, config);
 	}
 
 	get doc(): Y.Doc {
@@ -62,6 +80,18 @@ export class Room implements RoomLink {
 
 	get id(): string {
 		return this.meta.id;
+	}
+
+	/** Keeps the room loaded while `fn`'s stream lives; call the returned function when it ends. */
+	hold(): () => void {
+		this.holds++;
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			this.holds--;
+			this.lastUsed = Date.now();
+		};
 	}
 
 	/** Accepts a client socket with the role its token grants. */
@@ -142,6 +172,7 @@ export class Room implements RoomLink {
 		clearTimeout(this.analysisTimer);
 		for (const c of [...this.conns]) c.close(code, reason);
 		this.doc.off('update', this.onDocUpdate);
+		await this.store.close();
 		await this.persistence.close();
 		this.awareness.destroy();
 		this.doc.destroy();
