@@ -38,6 +38,10 @@ export interface Config {
 	analysisDelayMs: number;
 	/** Origins allowed to open sockets besides the server's own host (comma-separated env). */
 	allowedOrigins: string[];
+	/** Where rooms' stores live: `embedded` (WASM engine + WAL per room) or a shared real `etcd`. */
+	storeBackend: 'embedded' | 'etcd';
+	/** etcd endpoints for `storeBackend: 'etcd'`. */
+	etcdEndpoints: string[];
 	/** Store: compact to the revision of one interval ago, every interval (kube-apiserver: 5 min). */
 	storeCompactionMs: number;
 	/** Store: snapshot and truncate the WAL after this many records. */
@@ -69,6 +73,12 @@ function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 	return n;
 }
 
+function storeBackendOf(v: string | undefined): 'embedded' | 'etcd' {
+	if (!v || v === 'embedded') return 'embedded';
+	if (v === 'etcd') return 'etcd';
+	throw new Error(`STORE_BACKEND must be "embedded" or "etcd", got "${v}"`);
+}
+
 /** Reads the configuration from `env` (defaults for anything unset). */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
 	return {
@@ -77,6 +87,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
 		dataDir: env.DATA_DIR || './data',
 		idleUnloadMs: num(env, 'IDLE_UNLOAD_MS', 30_000),
 		analysisDelayMs: num(env, 'ANALYSIS_DELAY_MS', 30),
+		storeBackend: storeBackendOf(env.STORE_BACKEND),
+		etcdEndpoints: (env.ETCD_ENDPOINTS ?? 'http://127.0.0.1:2379').split(',').map((s) => s.trim()).filter(Boolean),
 		storeCompactionMs: num(env, 'STORE_COMPACTION_MS', 5 * 60_000),
 		storeSnapshotEvery: num(env, 'STORE_SNAPSHOT_EVERY', 10_000),
 		allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),

@@ -12,6 +12,7 @@ import { findStarter, STARTERS } from '../../src/lib/rooms/starters';
 import { StatusError } from '../http/respond';
 import type { Config } from '../config';
 import { Room } from './room';
+import { backendFactory, type BackendFactory } from '../store/backends';
 import { newRoomId, newToken, readMeta, ROOM_ID, writeMeta, type RoomMeta } from './meta';
 
 const SWEEP_MS = 5_000;
@@ -23,7 +24,10 @@ export class RoomRegistry {
 	private unloading = new Map<string, Promise<void>>();
 	private sweeper: ReturnType<typeof setInterval>;
 
+	private readonly backends: BackendFactory;
+
 	private constructor(private readonly config: Config) {
+		this.backends = backendFactory(config);
 		this.sweeper = setInterval(() => void this.sweep(), Math.min(SWEEP_MS, Math.max(100, config.idleUnloadMs)));
 		this.sweeper.unref();
 	}
@@ -65,7 +69,7 @@ export class RoomRegistry {
 		await mkdir(dir, { recursive: true });
 		// The doc is seeded (and fsynced) before meta.json exists, so a crash never leaves a room
 		// that looks created but would be seeded again on load.
-		const room = await Room.open(dir, meta, this.config, starter.files);
+		const room = await Room.open(dir, meta, this.config, this.backends, starter.files);
 		await writeMeta(dir, meta);
 		this.known.add(meta.id);
 		this.loaded.set(meta.id, Promise.resolve(room));
@@ -79,7 +83,7 @@ export class RoomRegistry {
 		if (!p) {
 			const dir = join(this.roomsDir, id);
 			const pending = this.unloading.get(id) ?? Promise.resolve();
-			p = pending.then(() => readMeta(dir)).then((meta) => Room.open(dir, meta, this.config));
+			p = pending.then(() => readMeta(dir)).then((meta) => Room.open(dir, meta, this.config, this.backends));
 			this.loaded.set(id, p);
 			p.catch(() => this.loaded.delete(id));
 		}
@@ -118,5 +122,6 @@ export class RoomRegistry {
 		const rooms = await Promise.all([...this.loaded.values()].map((p) => p.catch(() => undefined)));
 		this.loaded.clear();
 		await Promise.all(rooms.map((r) => r?.unload(CLOSE.goingAway, 'server shutting down')));
+		await this.backends.close();
 	}
 }

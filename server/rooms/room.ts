@@ -17,10 +17,8 @@ import { Connection, type RoomLink } from '../collab/connection';
 import { createEntry, SERVER_ORIGIN } from '../collab/file-ops';
 import type { Config, Limits } from '../config';
 import type { RoomMeta } from './meta';
-import type { EmbeddedStore } from '../../src/lib/store/embedded-store';
-import { wallClock } from '../../src/lib/clock/clock';
-import { openRoomStore } from '../store/room-store';
-import { createEngine } from '../store/engine';
+import type { Backend } from '../../src/lib/store/backend';
+import type { BackendFactory } from '../store/backends';
 import type { WebSocket } from 'ws';
 
 export class Room implements RoomLink {
@@ -41,7 +39,7 @@ export class Room implements RoomLink {
 		readonly meta: RoomMeta,
 		private readonly persistence: DocPersistence,
 		/** The room's cluster state (etcd v3 semantics). */
-		readonly store: EmbeddedStore,
+		readonly store: Backend,
 		private readonly config: Config
 	) {
 		this.limits = config.limits;
@@ -54,23 +52,14 @@ export class Room implements RoomLink {
 	}
 
 	/** Loads the room stored in `dir`; a new room is seeded with `seedFiles` exactly once. */
-	static async open(dir: string, meta: RoomMeta, config: Config, seedFiles?: Record<string, string>): Promise<Room> {
+	static async open(dir: string, meta: RoomMeta, config: Config, backends: BackendFactory, seedFiles?: Record<string, string>): Promise<Room> {
 		const seed = seedFiles
 			? (doc: Y.Doc) => {
 					for (const [path, content] of Object.entries(seedFiles)) createEntry(doc, path, 'file', content, config.limits);
 				}
 			: undefined;
 		const persistence = await DocPersistence.open(join(dir, 'doc.log'), config.log, seed);
-		const store = await openRoomStore({
-			dir,
-			engine: createEngine(),
-			// The room clock (simulated time) replaces the wall clock when the control plane lands.
-			clock: wallClock,
-			quotaBytes: config.limits.storeQuotaBytes,
-			autoCompactionMs: config.storeCompactionMs,
-			snapshotEvery: config.storeSnapshotEvery,
-			log: config.log
-		});
+		const store = await backends.open(meta.id, dir);
 		return new Room(meta, persistence, store, config);
 	}
 

@@ -37,7 +37,7 @@ export const fromUtf8 = (b: Uint8Array): string => dec.decode(b);
 
 /** The end of the range covering every key with `prefix` (etcd's GetPrefixRangeEnd). */
 export function prefixEnd(prefix: Uint8Array): Uint8Array {
-	const end = prefix.slice();
+	const end = Uint8Array.from(prefix); // a copy: Buffer#slice would alias the prefix
 	for (let i = end.length - 1; i >= 0; i--) {
 		if (end[i] < 0xff) {
 			end[i]++;
