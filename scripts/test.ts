@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSystemDeps } from './system-deps';
 
-const PROJECTS = ['unit', 'integration', 'crash', 'e2e'];
+const PROJECTS = ['unit', 'store', 'integration', 'crash', 'e2e'];
 
 interface Tally {
 	name: string;
