@@ -145,6 +145,8 @@ export class Connection {
 		const update = decoding.readVarUint8Array(dec);
 		if (this.role !== 'editor') return; // viewers: read-only, enforced here
 		const refusal = checkUpdate(this.room.doc, update, this.room.limits);
+		// Missing dependencies are not the client's fault: it reconnects and sends a complete diff.
+		if (refusal?.code === 'incomplete-update') return this.close(1013, refusal.code);
 		if (refusal) {
 			this.sendEvent({ type: 'notice', level: 'error', code: refusal.code, message: refusal.message });
 			return this.close(CLOSE.rejected, refusal.code);

@@ -1,8 +1,16 @@
 /**
- * Checks an incoming client update against the room's limits before it is applied, so a refused
- * edit never touches the room's content. Cheap bound first: an update's inserted text is at most
- * its own length in UTF-8 bytes, so when even the worst case fits, nothing more is computed.
- * Only near a limit is the update tried on a scratch copy of the document.
+ * Checks an incoming client update before it is applied, so a refused edit never touches the
+ * room's content. A client may only edit file texts, so the update is checked structurally:
+ *
+ * - every inserted item is plain text (or already-deleted text) inside a file's Y.Text; anything
+ *   written to a root (the server-owned `tree` and `texts`, or a root of its own) is refused;
+ * - every deletion hits file text, or something already deleted;
+ * - every dependency (origin, parent, deleted range) is known: an update Yjs would have to hold
+ *   back as pending is refused as incomplete (the client reconnects and sends a complete diff),
+ *   so pending content can never slip past the size checks later.
+ *
+ * Then sizes: an update's inserted text is at most its own length in UTF-8 bytes, so when even
+ * the worst case fits nothing more is computed; only near a limit is it tried on a scratch copy.
  *
  * @module
  */
@@ -11,18 +19,22 @@ import { TEXTS, TREE, textsOf, treeOf } from '../../src/lib/collab/files';
 import type { Limits } from '../config';
 
 export interface Refusal {
-	code: 'file-too-large' | 'document-too-large' | 'tree-is-server-owned' | 'message-too-large';
+	code: 'file-too-large' | 'document-too-large' | 'tree-is-server-owned' | 'unsupported-content' | 'message-too-large' | 'incomplete-update';
 	message: string;
 }
 
 const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB`;
 
+const SERVER_OWNED: Refusal = { code: 'tree-is-server-owned', message: 'files and folders are created, renamed and deleted by the server; use the file tree' };
+const UNSUPPORTED: Refusal = { code: 'unsupported-content', message: 'only text edits inside files are accepted' };
+const INCOMPLETE: Refusal = { code: 'incomplete-update', message: 'an edit arrived before one it depends on; resynchronizing' };
+
 /** Returns why `update` must be refused, or undefined when it may be applied. */
 export function checkUpdate(doc: Y.Doc, update: Uint8Array, limits: Limits): Refusal | undefined {
 	if (update.length > limits.maxMessageBytes)
 		return { code: 'message-too-large', message: `an edit of ${update.length} bytes exceeds the ${MiB(limits.maxMessageBytes)} message limit` };
-	const touchesTree = touchesServerOwnedRoots(doc, update);
-	if (touchesTree) return { code: 'tree-is-server-owned', message: 'files and folders are created, renamed and deleted by the server; use the file tree' };
+	const structural = new UpdateShape(doc, update).check();
+	if (structural) return structural;
 	let total = 0;
 	let largest = 0;
 	textsOf(doc).forEach((t) => {
@@ -32,6 +44,130 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array, limits: Limits): Ref
 	// UTF-16 length × 3 bounds the UTF-8 size of existing text; the update bounds what it adds.
 	if (largest * 3 + update.length <= limits.maxFileBytes && total * 3 + update.length <= limits.maxDocBytes) return undefined;
 	return trialApply(doc, update, limits);
+}
+
+/** Structural checks of one decoded update against the server's doc. */
+class UpdateShape {
+	private readonly structs: Array<Y.Item | Y.GC | Y.Skip>;
+	private readonly ds: { clients: Map<number, Array<{ clock: number; len: number }>> };
+	private readonly byClient = new Map<number, Y.Item[]>();
+	private readonly texts: Y.Map<Y.Text>;
+	private readonly roots: Set<unknown>;
+	/** Parent verdicts of items, by "client:clock" (chains of origins are walked once). */
+	private readonly verdicts = new Map<string, Refusal | 'text'>();
+
+	constructor(
+		private readonly doc: Y.Doc,
+		update: Uint8Array
+	) {
+		const decoded = Y.decodeUpdate(update) as unknown as { structs: UpdateShape['structs']; ds: UpdateShape['ds'] };
+		this.structs = decoded.structs;
+		this.ds = decoded.ds;
+		for (const s of this.structs) if (s instanceof Y.Item) (this.byClient.get(s.id.client) ?? this.byClient.set(s.id.client, []).get(s.id.client)!).push(s);
+		this.texts = textsOf(doc);
+		this.roots = new Set<unknown>([treeOf(doc), this.texts]);
+	}
+
+	check(): Refusal | undefined {
+		for (const [client, items] of this.byClient) if (items[0].id.clock > Y.getState(this.doc.store, client)) return INCOMPLETE;
+		for (const s of this.structs) {
+			if (!(s instanceof Y.Item)) continue;
+			const v = this.parentVerdict(s);
+			if (v !== 'text') return v;
+			if (!(s.content instanceof Y.ContentString) && !(s.content instanceof Y.ContentDeleted)) return UNSUPPORTED;
+		}
+		return this.checkDeletions();
+	}
+
+	/** Whether an update item sits inside a file's text, following origins when parent info is absent. */
+	private parentVerdict(start: Y.Item): Refusal | 'text' {
+		const seen: string[] = [];
+		let item: Y.Item | undefined = start;
+		let verdict: Refusal | 'text' = INCOMPLETE;
+		for (let hops = 0; item && hops < 10_000; hops++) {
+			const key = `${item.id.client}:${item.id.clock}`;
+			const known = this.verdicts.get(key);
+			if (known) {
+				verdict = known;
+				break;
+			}
+			seen.push(key);
+			const parent: unknown = item.parent;
+			if (typeof parent === 'string') {
+				verdict = parent === TREE || parent === TEXTS ? SERVER_OWNED : UNSUPPORTED;
+				break;
+			}
+			if (parent instanceof Y.ID) {
+				verdict = this.isFileText(this.storeItem(parent)) ? 'text' : this.storeItem(parent) ? SERVER_OWNED : INCOMPLETE;
+				break;
+			}
+			if (parent && !(parent instanceof Y.ID)) {
+				verdict = this.typeVerdict(parent);
+				break;
+			}
+			const origin: Y.ID | null = item.origin ?? item.rightOrigin;
+			if (!origin) break;
+			const inUpdate = this.updateItem(origin);
+			if (inUpdate) {
+				item = inUpdate;
+				continue;
+			}
+			const stored = this.storeItem(origin);
+			verdict = stored ? this.typeVerdict(stored.parent) : INCOMPLETE;
+			break;
+		}
+		for (const k of seen) this.verdicts.set(k, verdict);
+		return verdict;
+	}
+
+	private typeVerdict(type: unknown): Refusal | 'text' {
+		if (this.roots.has(type)) return SERVER_OWNED;
+		if (type instanceof Y.Text && type._item?.parent === this.texts) return 'text';
+		return UNSUPPORTED;
+	}
+
+	/** The stored item whose content is a file's Y.Text. */
+	private isFileText(item: Y.Item | undefined): boolean {
+		return !!item && item.parent === this.texts && item.content instanceof Y.ContentType && item.content.type instanceof Y.Text;
+	}
+
+	private updateItem(id: Y.ID): Y.Item | undefined {
+		for (const it of this.byClient.get(id.client) ?? []) if (id.clock >= it.id.clock && id.clock < it.id.clock + it.length) return it;
+		return undefined;
+	}
+
+	private storeItem(id: Y.ID): Y.Item | undefined {
+		if (id.clock >= Y.getState(this.doc.store, id.client)) return undefined;
+		const s = Y.getItem(this.doc.store, id);
+		return s instanceof Y.Item ? s : undefined;
+	}
+
+	/** Deletions may hit file text, content already deleted, or items of this update. */
+	private checkDeletions(): Refusal | undefined {
+		for (const [client, ranges] of this.ds.clients) {
+			const structs = this.doc.store.clients.get(client) ?? [];
+			const known = Y.getState(this.doc.store, client);
+			for (const { clock, len } of ranges) {
+				const end = clock + len;
+				if (end > known && !this.coveredByUpdate(client, Math.max(clock, known), end)) return INCOMPLETE;
+				for (let i = clock < known ? Y.findIndexSS(structs as never, clock) : structs.length; i < structs.length; i++) {
+					const s = structs[i] as Y.Item | Y.GC;
+					if (s.id.clock >= end) break;
+					if (!(s instanceof Y.Item) || s.deleted) continue;
+					const v = this.typeVerdict(s.parent);
+					if (v !== 'text') return v;
+				}
+			}
+		}
+		return undefined;
+	}
+
+	private coveredByUpdate(client: number, from: number, to: number): boolean {
+		const items = this.byClient.get(client) ?? [];
+		let at = from;
+		for (const it of items) if (it.id.clock <= at && it.id.clock + it.length > at) at = it.id.clock + it.length;
+		return at >= to;
+	}
 }
 
 function trialApply(doc: Y.Doc, update: Uint8Array, limits: Limits): Refusal | undefined {
@@ -55,44 +191,4 @@ function trialApply(doc: Y.Doc, update: Uint8Array, limits: Limits): Refusal | u
 	} finally {
 		probe.destroy();
 	}
-}
-
-/**
- * True when the update inserts into the server-owned root maps. An item's parent is encoded only
- * when it has no origin (a map overwrite, for one, carries only its origin), so an item without
- * parent info takes its parent from its origin: in the same update, or already in the doc.
- */
-function touchesServerOwnedRoots(doc: Y.Doc, update: Uint8Array): boolean {
-	const { structs } = Y.decodeUpdate(update);
-	const inUpdate = new Map<number, Y.Item[]>();
-	for (const s of structs) if (s instanceof Y.Item) (inUpdate.get(s.id.client) ?? inUpdate.set(s.id.client, []).get(s.id.client)!).push(s);
-	const owned = new Set<unknown>([treeOf(doc), textsOf(doc)]);
-	const lookup = (id: Y.ID): Y.Item | undefined => {
-		for (const item of inUpdate.get(id.client) ?? []) if (id.clock >= item.id.clock && id.clock < item.id.clock + item.length) return item;
-		try {
-			const found = Y.getItem(doc.store, id);
-			return found instanceof Y.Item ? found : undefined;
-		} catch {
-			return undefined; // not integrated yet: Yjs keeps it pending, nothing to judge now
-		}
-	};
-	for (const s of structs) {
-		if (!(s instanceof Y.Item)) continue;
-		let item: Y.Item | undefined = s;
-		for (let hops = 0; item && hops < 64; hops++) {
-			const parent: unknown = item.parent;
-			if (typeof parent === 'string') {
-				if (parent === TREE || parent === TEXTS) return true;
-				break;
-			}
-			if (parent && !(parent instanceof Y.ID)) {
-				if (owned.has(parent)) return true;
-				break;
-			}
-			if (parent instanceof Y.ID) break; // inside a nested type (a file's Y.Text)
-			const origin: Y.ID | null = item.origin ?? item.rightOrigin;
-			item = origin ? lookup(origin) : undefined;
-		}
-	}
-	return false;
 }

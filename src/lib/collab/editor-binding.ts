@@ -24,6 +24,8 @@ import { bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit, synt
 import { yaml } from '@codemirror/lang-yaml';
 import { linter, lintGutter, lintKeymap, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
+import { completionKeymap, closeBrackets } from '@codemirror/autocomplete';
+import { kubeSchemaExtensions } from '../editor';
 import type { Diagnostic } from './protocol';
 
 /** Replaces the server's diagnostics for the file shown. */
@@ -65,7 +67,7 @@ export interface FileEditorOptions {
 	awareness: Awareness;
 	undoManager: Y.UndoManager;
 	readOnly: boolean;
-	/** More extensions (schema-aware completion, hover, lint). */
+	/** More extensions. */
 	extensions?: Extension[];
 }
 
@@ -89,7 +91,10 @@ export function createFileState(o: FileEditorOptions): EditorState {
 			yaml(),
 			lintGutter(),
 			serverLint(),
-			keymap.of([...yUndoManagerKeymap, ...defaultKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
+			closeBrackets(),
+			// Schema-aware completion, hover and type lint for the built-in kinds.
+			...kubeSchemaExtensions(),
+			keymap.of([...yUndoManagerKeymap, ...completionKeymap, ...defaultKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
 			yCollab(o.text, o.awareness, { undoManager: o.undoManager }),
 			EditorState.readOnly.of(o.readOnly),
 			EditorView.editable.of(!o.readOnly),
