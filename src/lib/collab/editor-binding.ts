@@ -25,7 +25,7 @@ import { yaml } from '@codemirror/lang-yaml';
 import { linter, lintGutter, lintKeymap, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { completionKeymap, closeBrackets } from '@codemirror/autocomplete';
-import { kubeSchemaExtensions } from '../editor';
+import { kubeCompletion, kubeHover } from '../editor';
 import type { Diagnostic } from './protocol';
 
 /** Replaces the server's diagnostics for the file shown. */
@@ -52,7 +52,7 @@ function serverLint(): Extension {
 						from: Math.min(d.from, len),
 						to: Math.min(Math.max(d.to, d.from), len),
 						severity: d.severity,
-						source: d.source === 'yaml' ? 'YAML' : 'manifest',
+						source: d.source === 'yaml' ? 'YAML' : d.source === 'schema' ? 'schema' : 'manifest',
 						message: d.message
 					})
 				);
@@ -92,8 +92,9 @@ export function createFileState(o: FileEditorOptions): EditorState {
 			lintGutter(),
 			serverLint(),
 			closeBrackets(),
-			// Schema-aware completion, hover and type lint for the built-in kinds.
-			...kubeSchemaExtensions(),
+			// Schema-aware completion and hover; schema errors come with the server's diagnostics.
+			kubeCompletion(),
+			kubeHover(),
 			keymap.of([...yUndoManagerKeymap, ...completionKeymap, ...defaultKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
 			yCollab(o.text, o.awareness, { undoManager: o.undoManager }),
 			EditorState.readOnly.of(o.readOnly),

@@ -62,8 +62,8 @@ export interface Diagnostic {
 	line: number;
 	col: number;
 	severity: 'error' | 'warning';
-	/** What kind of check produced it: `yaml` syntax or object `shape`. */
-	source: 'yaml' | 'shape';
+	/** What kind of check produced it: `yaml` syntax, object `shape`, or the kind's `schema`. */
+	source: 'yaml' | 'shape' | 'schema';
 	message: string;
 }
 

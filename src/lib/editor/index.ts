@@ -21,7 +21,7 @@ export {
 	pathAt,
 	type CompletionTarget,
 	type PathHit
-} from './yaml-path';
+} from '../kube/yaml-path';
 
 /**
  * Everything schema-aware, for the manifest editor: completion of keys and enum values, hover

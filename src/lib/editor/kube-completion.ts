@@ -15,7 +15,7 @@ import {
 	typeLabel,
 	type SchemaNode
 } from '../kube/schema';
-import { completionTargetAt, type CompletionTarget } from './yaml-path';
+import { completionTargetAt, type CompletionTarget } from '../kube/yaml-path';
 
 /** What a document without a known kind can still start with. */
 const BARE_ROOT: SchemaNode = {

@@ -15,7 +15,7 @@ import {
 	typeLabel,
 	type FieldPath
 } from '../kube/schema';
-import { documentIndexAt, headerOf, parseDocuments, pathAt } from './yaml-path';
+import { documentIndexAt, headerOf, parseDocuments, pathAt } from '../kube/yaml-path';
 
 /** What the hover shows for one field. */
 export interface KubeHoverInfo {

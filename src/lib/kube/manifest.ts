@@ -9,6 +9,7 @@ import { parseAllDocuments, LineCounter, isMap, isScalar, type Document, type No
 import type { DeclaredObject, Diagnostic } from '../collab/protocol';
 import { lookupKind, versionsOfKind, type KindInfo, type NameRule } from './kinds';
 import { validateName, invalidValue, requiredValue } from './names';
+import { schemaDiagnostics } from './schema-diagnostics';
 
 /** Bounds on what one file may make the parser do. */
 export const PARSE_LIMITS = {
@@ -145,6 +146,8 @@ function checkDocument(
 				shape(metaKey('namespace'), `metadata.namespace: ${info.kind} is cluster-scoped; the namespace is ignored`, 'warning');
 		}
 	}
+	if (lookupKind(apiVersion as string, kind as string))
+		for (const d of schemaDiagnostics(doc, object, apiVersion as string, kind as string)) push({ ...d, source: 'schema' });
 	return {
 		apiVersion: apiVersion as string,
 		kind: kind as string,

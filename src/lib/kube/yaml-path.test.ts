@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { cursor, deployment } from './test-fixtures';
+import { cursor, deployment } from '../editor/test-fixtures';
 import { completionTargetAt, documentIndexAt, headerOf, nodeAt, parseDocuments, pathAt } from './yaml-path';
 
 const MULTI = `# leading comment

@@ -6,7 +6,7 @@
  * @module
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
-import type { FieldPath } from '../kube/schema';
+import type { FieldPath } from './schema';
 
 /** Same bound as the manifest parser: completion must not expand a "billion laughs" file. */
 const MAX_ALIAS_COUNT = 100;
