@@ -3,16 +3,28 @@
  * (and a reference anyone can read). Clarity over speed: every key keeps its list of revisions,
  * keys are latin1 strings so JS ordering equals etcd's byte ordering.
  *
- * Follows etcd 3.4's mvcc + applier: one revision per write request (a txn's writes share it,
- * with sub-revisions in order), no revision for writes that change nothing, compaction keeps each
- * key's latest state at or before the compact revision (dropping it when it is a deletion).
+ * Follows etcd 3.4's mvcc + applier (etcdserver/apply.go, mvcc/kvstore_txn.go, key_index.go):
+ * - one revision per write request (a txn's writes share it, with sub-revisions in order), no
+ *   revision for writes that change nothing;
+ * - a txn's compares, nested ones too, see the state before the txn; the executed puts (key
+ *   present for ignore_*, lease exists) and ranges (revision not future, not compacted) are
+ *   checked before anything is written, so a failing request changes nothing;
+ * - compaction keeps each key's latest state at or before the compact revision (dropping it when
+ *   it is a deletion); the compact revision starts at -1, so the first compaction may be at 0;
+ * - events carry as prev_kv what etcd's watch server attaches: the key's state at revision - 1,
+ *   none for a creation or when that revision is compacted.
+ *
+ * One deliberate difference: etcd panics when a put with ignore_value/ignore_lease runs after
+ * its key was deleted earlier in the same txn (possible only through a "\0" delete, which the
+ * duplicate-key check lets through); here the txn fails with "key not found" and changes nothing.
  *
  * @module
  */
-import { compareBytes, fromLatin1, spanOf, toLatin1, type KeySpan } from './bytes';
+import { fromLatin1, spanOf, toLatin1, type KeySpan } from './bytes';
 import { Errors } from './errors';
+import { holdsOn, stateAt, tombstoneKv, Writer, type Rev } from './model-writer';
+import { rangeAt } from './range';
 import type {
-	Compare,
 	CompactionResponse,
 	DeleteRangeRequest,
 	DeleteRangeResponse,
@@ -24,26 +36,25 @@ import type {
 	PutResponse,
 	RangeRequest,
 	RangeResponse,
-	RequestOp,
-	ResponseOp,
 	TxnRequest,
 	TxnResponse,
 	WriteResult
 } from './types';
-import { checkTxn } from './txn-check';
+import { checkPut, checkTxn } from './txn-check';
+import { checkExecuted, PathCursor, txnPath } from './txn-path';
 
-interface Rev {
-	main: number;
-	sub: number;
-	/** undefined = a deletion (tombstone). */
-	kv?: KeyValue;
-}
+export { rangeAt } from './range';
 
 export class ModelEngine implements MvccEngine {
 	private keys = new Map<string, Rev[]>();
 	private sorted: string[] = [];
 	revision = 1;
-	compactRevision = 0;
+	/** etcd's compactMainRev: -1 until the first compaction. */
+	private compactMain = -1;
+
+	get compactRevision(): number {
+		return Math.max(0, this.compactMain);
+	}
 
 	// — reads —
 
@@ -53,10 +64,12 @@ export class ModelEngine implements MvccEngine {
 		return rangeAt(this.liveAt(spanOf(req.key, req.rangeEnd), rev), req, this.revision);
 	}
 
+	/** etcd's rangeKeys: future first, then ≤ 0 = current, then compacted. */
 	private readRev(rev: number): number {
 		if (rev > this.revision) throw Errors.futureRev();
-		if (rev > 0 && rev < this.compactRevision) throw Errors.compacted();
-		return rev > 0 ? rev : this.revision;
+		const at = rev > 0 ? rev : this.revision;
+		if (at < this.compactMain) throw Errors.compacted();
+		return at;
 	}
 
 	/** Live key-values in `span` at `rev`, in key order. */
@@ -88,28 +101,45 @@ export class ModelEngine implements MvccEngine {
 
 	put(req: PutRequest, leaseExists?: LeaseCheck): WriteResult<PutResponse> {
 		checkPut(req);
-		const w = new Writer(this);
-		const response = w.put(req, leaseExists);
-		return { response: { ...response, header: { revision: w.end() } }, events: w.events };
+		// A plain put looks the lease up before reading the key (etcd's applier Put).
+		const lease = req.lease ?? 0;
+		if (lease !== 0 && leaseExists && !leaseExists(lease)) throw Errors.leaseNotFound();
+		return this.write((w) => w.put(req));
 	}
 
 	deleteRange(req: DeleteRangeRequest): WriteResult<DeleteRangeResponse> {
 		if (req.key.length === 0) throw Errors.emptyKey();
-		const w = new Writer(this);
-		const response = w.deleteRange(req);
-		return { response: { ...response, header: { revision: w.end() } }, events: w.events };
+		return this.write((w) => w.deleteRange(req));
 	}
 
 	txn(req: TxnRequest, leaseExists?: LeaseCheck): WriteResult<TxnResponse> {
 		checkTxn(req);
+		const path = txnPath(req, (c) => holdsOn(c, this.liveAt(spanOf(c.key, c.rangeEnd), this.revision)));
+		checkExecuted(req, path, {
+			keyExists: (key) => this.liveAt({ kind: 'one', key }, this.revision).length > 0,
+			leaseExists,
+			revision: this.revision,
+			compactMain: this.compactMain
+		});
+		return this.write((w) => w.txn(req, new PathCursor(path)));
+	}
+
+	/** Runs one write request: commits its revision, or undoes it if it throws. */
+	private write<R>(run: (w: Writer) => R): WriteResult<R & { header: { revision: number } }> {
 		const w = new Writer(this);
-		const response = w.txn(req, leaseExists);
-		const revision = w.end();
-		return { response: { ...response, header: { revision } }, events: w.events };
+		let response: R;
+		try {
+			response = run(w);
+		} catch (e) {
+			w.rollback();
+			throw e;
+		}
+		this.revision = w.endRevision;
+		return { response: { ...response, header: { revision: this.revision } }, events: w.events };
 	}
 
 	compact(revision: number): CompactionResponse {
-		if (revision <= this.compactRevision) throw Errors.compacted();
+		if (revision <= this.compactMain) throw Errors.compacted();
 		if (revision > this.revision) throw Errors.futureRev();
 		for (const [k, revs] of this.keys) {
 			// Keep the latest revision ≤ compact revision unless it is a deletion; drop older ones.
@@ -121,23 +151,23 @@ export class ModelEngine implements MvccEngine {
 			else this.keys.delete(k);
 		}
 		this.sorted = [...this.keys.keys()].sort();
-		this.compactRevision = revision;
+		this.compactMain = revision;
 		return { header: { revision: this.revision } };
 	}
 
 	eventsSince(fromRevision: number, key: Uint8Array, rangeEnd: Uint8Array | undefined): Event[] {
-		if (fromRevision > 0 && fromRevision < this.compactRevision) throw Errors.compacted();
-		const span = spanOf(key, rangeEnd);
+		if (fromRevision > 0 && fromRevision < this.compactMain) throw Errors.compacted();
 		const found: Array<{ main: number; sub: number; ev: Event }> = [];
-		for (const k of this.keysIn(span)) {
+		for (const k of this.keysIn(spanOf(key, rangeEnd))) {
 			const revs = this.keys.get(k)!;
-			revs.forEach((r, i) => {
-				if (r.main < fromRevision) return;
-				const prev = i > 0 ? revs[i - 1].kv : undefined;
+			for (const r of revs) {
+				if (r.main < fromRevision) continue;
 				const ev: Event = r.kv ? { type: 'PUT', kv: r.kv } : { type: 'DELETE', kv: tombstoneKv(fromLatin1(k), r.main) };
+				const created = r.kv !== undefined && r.kv.createRevision === r.main;
+				const prev = created || r.main - 1 < this.compactMain ? undefined : stateAt(revs, r.main - 1);
 				if (prev) ev.prevKv = prev;
 				found.push({ main: r.main, sub: r.sub, ev });
-			});
+			}
 		}
 		return found.sort((a, b) => a.main - b.main || a.sub - b.sub).map((f) => f.ev);
 	}
@@ -158,19 +188,20 @@ export class ModelEngine implements MvccEngine {
 	}
 
 	snapshot(): Uint8Array {
-		const enc = new TextEncoder();
 		const json = JSON.stringify({
 			revision: this.revision,
 			compactRevision: this.compactRevision,
+			compactMain: this.compactMain,
 			keys: [...this.keys].map(([k, revs]) => [k, revs.map((r) => ({ main: r.main, sub: r.sub, kv: r.kv && { ...r.kv, key: undefined, value: toLatin1(r.kv.value) } }))])
 		});
-		return enc.encode(json);
+		return new TextEncoder().encode(json);
 	}
 
 	restore(snapshot: Uint8Array): void {
 		const s = JSON.parse(new TextDecoder().decode(snapshot));
 		this.revision = s.revision;
-		this.compactRevision = s.compactRevision;
+		// Snapshots from before compactMain was recorded: 0 meant "never compacted".
+		this.compactMain = s.compactMain ?? (s.compactRevision > 0 ? s.compactRevision : -1);
 		this.keys = new Map(
 			(s.keys as Array<[string, any[]]>).map(([k, revs]) => [
 				k,
@@ -180,12 +211,14 @@ export class ModelEngine implements MvccEngine {
 		this.sorted = [...this.keys.keys()].sort();
 	}
 
-	/** @internal Writer access. */
+	// — writer access (ModelState) —
+
+	/** @internal */
 	historyOf(k: string): Rev[] | undefined {
 		return this.keys.get(k);
 	}
 
-	/** @internal Writer access. */
+	/** @internal */
 	append(k: string, r: Rev): void {
 		const revs = this.keys.get(k);
 		if (revs) revs.push(r);
@@ -196,139 +229,19 @@ export class ModelEngine implements MvccEngine {
 	}
 
 	/** @internal */
+	truncate(k: string, main: number): void {
+		const revs = this.keys.get(k);
+		if (!revs) return;
+		while (revs.length && revs[revs.length - 1].main >= main) revs.pop();
+		if (revs.length) return;
+		this.keys.delete(k);
+		this.sorted.splice(lowerBound(this.sorted, k), 1);
+	}
+
+	/** @internal */
 	live(span: KeySpan, rev: number): KeyValue[] {
 		return this.liveAt(span, rev);
 	}
-}
-
-/** One write request in progress: all its changes share revision + 1, in sub-revision order. */
-class Writer {
-	events: Event[] = [];
-	private sub = 0;
-	constructor(private readonly m: ModelEngine) {}
-
-	private get rev(): number {
-		return this.m.revision + 1;
-	}
-
-	/** Reads inside the request see its own earlier writes. */
-	private current(span: KeySpan): KeyValue[] {
-		return this.m.live(span, this.sub > 0 ? this.rev : this.m.revision);
-	}
-
-	put(req: PutRequest, leaseExists?: LeaseCheck): Omit<PutResponse, 'header'> {
-		const [prev] = this.current({ kind: 'one', key: req.key });
-		if ((req.ignoreValue || req.ignoreLease) && !prev) throw Errors.keyNotFound();
-		const lease = req.ignoreLease ? prev!.lease : (req.lease ?? 0);
-		if (lease !== 0 && !req.ignoreLease && leaseExists && !leaseExists(lease)) throw Errors.leaseNotFound();
-		const kv: KeyValue = {
-			key: req.key.slice(),
-			createRevision: prev ? prev.createRevision : this.rev,
-			modRevision: this.rev,
-			version: prev ? prev.version + 1 : 1,
-			value: req.ignoreValue ? prev!.value : req.value.slice(),
-			lease
-		};
-		this.m.append(toLatin1(req.key), { main: this.rev, sub: this.sub++, kv });
-		this.events.push(prev ? { type: 'PUT', kv, prevKv: prev } : { type: 'PUT', kv });
-		return req.prevKv && prev ? { prevKv: prev } : {};
-	}
-
-	deleteRange(req: DeleteRangeRequest): Omit<DeleteRangeResponse, 'header'> {
-		const victims = this.current(spanOf(req.key, req.rangeEnd));
-		for (const kv of victims) {
-			this.m.append(toLatin1(kv.key), { main: this.rev, sub: this.sub++ });
-			this.events.push({ type: 'DELETE', kv: tombstoneKv(kv.key, this.rev), prevKv: kv });
-		}
-		return { deleted: victims.length, prevKvs: req.prevKv ? victims : [] };
-	}
-
-	txn(req: TxnRequest, leaseExists?: LeaseCheck): Omit<TxnResponse, 'header'> {
-		const succeeded = req.compare.every((c) => this.compare(c));
-		const ops = succeeded ? req.success : req.failure;
-		// etcd checks the leases of the branch that runs before applying any of it.
-		if (leaseExists) for (const l of leasesOf(ops)) if (!leaseExists(l)) throw Errors.leaseNotFound();
-		return { succeeded, responses: ops.map((op) => this.op(op, leaseExists)) };
-	}
-
-	private op(op: RequestOp, leaseExists?: LeaseCheck): ResponseOp {
-		const header = { revision: 0 };
-		if ('requestRange' in op) {
-			const r = op.requestRange;
-			const readRev = this.sub > 0 ? this.rev : this.m.revision;
-			if ((r.revision ?? 0) > readRev) throw Errors.futureRev();
-			if ((r.revision ?? 0) > 0 && r.revision! < this.m.compactRevision) throw Errors.compacted();
-			const at = r.revision && r.revision > 0 ? r.revision : readRev;
-			return { responseRange: rangeAt(this.m.live(spanOf(r.key, r.rangeEnd), at), r, readRev) };
-		}
-		if ('requestPut' in op) return { responsePut: { header, ...this.put(op.requestPut, leaseExists) } };
-		if ('requestDeleteRange' in op) return { responseDeleteRange: { header, ...this.deleteRange(op.requestDeleteRange) } };
-		return { responseTxn: { header, ...this.txn(op.requestTxn, leaseExists) } };
-	}
-
-	private compare(c: Compare): boolean {
-		const kvs = this.current(spanOf(c.key, c.rangeEnd));
-		if (kvs.length === 0) return c.target === 'VALUE' ? false : compareKv(c, undefined);
-		return kvs.every((kv) => compareKv(c, kv));
-	}
-
-	/** Commits: the revision advances only when something changed. */
-	end(): number {
-		if (this.sub > 0) this.m.revision = this.rev;
-		return this.m.revision;
-	}
-}
-
-function leasesOf(ops: RequestOp[]): number[] {
-	const out: number[] = [];
-	for (const op of ops) if ('requestPut' in op && op.requestPut.lease && !op.requestPut.ignoreLease) out.push(op.requestPut.lease);
-	return out;
-}
-
-function compareKv(c: Compare, kv: KeyValue | undefined): boolean {
-	let cmp: number;
-	switch (c.target) {
-		case 'VALUE':
-			cmp = compareBytes(kv?.value ?? new Uint8Array(0), c.value ?? new Uint8Array(0));
-			break;
-		case 'VERSION':
-			cmp = (kv?.version ?? 0) - (c.version ?? 0);
-			break;
-		case 'CREATE':
-			cmp = (kv?.createRevision ?? 0) - (c.createRevision ?? 0);
-			break;
-		case 'MOD':
-			cmp = (kv?.modRevision ?? 0) - (c.modRevision ?? 0);
-			break;
-		case 'LEASE':
-			cmp = (kv?.lease ?? 0) - (c.lease ?? 0);
-			break;
-	}
-	switch (c.result) {
-		case 'EQUAL':
-			return cmp === 0;
-		case 'GREATER':
-			return cmp > 0;
-		case 'LESS':
-			return cmp < 0;
-		case 'NOT_EQUAL':
-			return cmp !== 0;
-	}
-}
-
-function checkPut(req: PutRequest): void {
-	if (req.key.length === 0) throw Errors.emptyKey();
-	if (req.ignoreValue && req.value.length !== 0) throw Errors.valueProvided();
-	if (req.ignoreLease && (req.lease ?? 0) !== 0) throw Errors.leaseProvided();
-}
-
-function stateAt(revs: Rev[], rev: number): KeyValue | undefined {
-	for (let i = revs.length - 1; i >= 0; i--) if (revs[i].main <= rev) return revs[i].kv;
-	return undefined;
-}
-
-function tombstoneKv(key: Uint8Array, rev: number): KeyValue {
-	return { key: key.slice(), createRevision: 0, modRevision: rev, version: 0, value: new Uint8Array(0), lease: 0 };
 }
 
 function lowerBound(a: string[], k: string): number {
@@ -341,38 +254,3 @@ function lowerBound(a: string[], k: string): number {
 	}
 	return lo;
 }
-
-/**
- * etcd's applier Range over the live key-values at the read revision: filters, then sort, then
- * limit (with `more`); `count` is the number of keys in the range before filters and limit.
- */
-export function rangeAt(all: KeyValue[], req: RangeRequest, headerRev: number): RangeResponse {
-	const count = all.length;
-	if (req.countOnly) return { header: { revision: headerRev }, kvs: [], more: false, count };
-	let kvs = all.filter(
-		(kv) =>
-			!(req.maxModRevision && kv.modRevision > req.maxModRevision) &&
-			!(req.minModRevision && kv.modRevision < req.minModRevision) &&
-			!(req.maxCreateRevision && kv.createRevision > req.maxCreateRevision) &&
-			!(req.minCreateRevision && kv.createRevision < req.minCreateRevision)
-	);
-	let order = req.sortOrder ?? 'NONE';
-	const target = req.sortTarget ?? 'KEY';
-	if (target !== 'KEY' && order === 'NONE') order = 'ASCEND';
-	if (order !== 'NONE') {
-		const key = (kv: KeyValue): number | Uint8Array =>
-			target === 'KEY' ? kv.key : target === 'VALUE' ? kv.value : target === 'VERSION' ? kv.version : target === 'CREATE' ? kv.createRevision : kv.modRevision;
-		const cmp = (a: KeyValue, b: KeyValue) => {
-			const x = key(a);
-			const y = key(b);
-			return typeof x === 'number' ? x - (y as number) : compareBytes(x, y as Uint8Array);
-		};
-		kvs = [...kvs].sort((a, b) => (order === 'DESCEND' ? cmp(b, a) : cmp(a, b)));
-	}
-	const limit = req.limit ?? 0;
-	const more = limit > 0 && kvs.length > limit;
-	if (more) kvs = kvs.slice(0, limit);
-	if (req.keysOnly) kvs = kvs.map((kv) => ({ ...kv, value: new Uint8Array(0) }));
-	return { header: { revision: headerRev }, kvs, more, count };
-}
-

@@ -1,68 +1,93 @@
 /**
- * Validation of a txn request before it runs, as etcd's v3rpc does (checkTxnRequest +
- * checkIntervals): bounded op counts, empty keys, and no key written twice in one branch (a put
- * and a put, or a put inside a deleted range), nested txns included.
+ * Validation of a txn request before it runs, as etcd 3.4's v3rpc does: first `checkTxnRequest`
+ * over the whole tree (op counts, empty keys, ignore_value/ignore_lease misuse), then
+ * `checkIntervals` on each branch (no key written twice in one branch, nested txns included).
+ *
+ * Two etcd details are kept on purpose:
+ * - A nested txn's op budget is what its parent left: maxTxnOps minus the parent's largest list.
+ * - A delete whose range end is "\0" (every key ≥ key) is recorded as the interval
+ *   [key, "\0"), which is empty, so it never conflicts with a put in the same txn.
  *
  * @module
  */
-import { inSpan, spanOf, toLatin1 } from './bytes';
+import { inSpan, spanOf, toLatin1, type KeySpan } from './bytes';
 import { Errors, Limits } from './errors';
-import type { RequestOp, TxnRequest } from './types';
+import type { PutRequest, RequestOp, TxnRequest } from './types';
 
-export function checkTxn(req: TxnRequest, maxOps: number = Limits.maxTxnOps): void {
-	if (req.compare.length > maxOps || req.success.length > maxOps || req.failure.length > maxOps) throw Errors.tooManyOps();
-	for (const c of req.compare) if (c.key.length === 0) throw Errors.emptyKey();
-	for (const ops of [req.success, req.failure]) {
-		for (const op of ops) checkOp(op, maxOps);
-		checkIntervals(ops);
-	}
+/** etcd's checkPutRequest (v3rpc), for a plain put. */
+export function checkPut(req: PutRequest): void {
+	if (req.key.length === 0) throw Errors.emptyKey();
+	if (req.ignoreValue && req.value.length !== 0) throw Errors.valueProvided();
+	if (req.ignoreLease && (req.lease ?? 0) !== 0) throw Errors.leaseProvided();
 }
 
-function checkOp(op: RequestOp, maxOps: number): void {
-	if ('requestRange' in op && op.requestRange.key.length === 0) throw Errors.emptyKey();
-	if ('requestPut' in op) {
-		const p = op.requestPut;
-		if (p.key.length === 0) throw Errors.emptyKey();
-		if (p.ignoreValue && p.value.length !== 0) throw Errors.valueProvided();
-		if (p.ignoreLease && (p.lease ?? 0) !== 0) throw Errors.leaseProvided();
+export function checkTxn(req: TxnRequest, maxOps: number = Limits.maxTxnOps): void {
+	checkTxnRequest(req, maxOps);
+	checkIntervals(req.success);
+	checkIntervals(req.failure);
+}
+
+function checkTxnRequest(req: TxnRequest, maxOps: number): void {
+	const opc = Math.max(req.compare.length, req.success.length, req.failure.length);
+	if (opc > maxOps) throw Errors.tooManyOps();
+	for (const c of req.compare) if (c.key.length === 0) throw Errors.emptyKey();
+	for (const op of req.success) checkRequestOp(op, maxOps - opc);
+	for (const op of req.failure) checkRequestOp(op, maxOps - opc);
+}
+
+function checkRequestOp(op: RequestOp, maxOps: number): void {
+	if ('requestRange' in op) {
+		if (op.requestRange.key.length === 0) throw Errors.emptyKey();
+	} else if ('requestPut' in op) {
+		checkPut(op.requestPut);
+	} else if ('requestDeleteRange' in op) {
+		if (op.requestDeleteRange.key.length === 0) throw Errors.emptyKey();
+	} else if ('requestTxn' in op) {
+		checkTxnRequest(op.requestTxn, maxOps);
+	} else {
+		// An empty union: etcd answers ErrGRPCKeyNotFound.
+		throw Errors.keyNotFound();
 	}
-	if ('requestDeleteRange' in op && op.requestDeleteRange.key.length === 0) throw Errors.emptyKey();
-	if ('requestTxn' in op) checkTxn(op.requestTxn, maxOps);
 }
 
 interface Writes {
 	puts: Map<string, Uint8Array>;
-	dels: Array<{ key: Uint8Array; rangeEnd?: Uint8Array }>;
+	/** Delete ranges that can conflict ("\0" ones cannot, see the module comment). */
+	dels: KeySpan[];
 }
 
-/** The puts and deletes of one branch; throws on a key written twice. */
+/** The puts and deletes of one branch; throws on a key written twice (etcd's order of checks). */
 function checkIntervals(ops: RequestOp[]): Writes {
-	const w: Writes = { puts: new Map(), dels: [] };
-	// Deletes first, then puts against them, then nested txns against both (etcd's order).
-	for (const op of ops) if ('requestDeleteRange' in op) w.dels.push(op.requestDeleteRange);
+	const dels: KeySpan[] = [];
 	for (const op of ops) {
-		if (!('requestPut' in op)) continue;
-		const k = toLatin1(op.requestPut.key);
-		if (w.puts.has(k)) throw Errors.duplicateKey();
-		if (w.dels.some((d) => inSpan(spanOf(d.key, d.rangeEnd), op.requestPut.key))) throw Errors.duplicateKey();
-		w.puts.set(k, op.requestPut.key);
+		if (!('requestDeleteRange' in op)) continue;
+		const span = spanOf(op.requestDeleteRange.key, op.requestDeleteRange.rangeEnd);
+		if (span.kind !== 'from') dels.push(span);
 	}
+	const puts = new Map<string, Uint8Array>();
+	const deleted = (key: Uint8Array) => dels.some((d) => inSpan(d, key));
+	// Children first: their puts against this level's deletes and earlier children's writes.
 	for (const op of ops) {
 		if (!('requestTxn' in op)) continue;
-		const nested = [checkIntervals(op.requestTxn.success), checkIntervals(op.requestTxn.failure)];
-		for (const n of nested) {
-			for (const [k, key] of n.puts) {
-				if (w.puts.has(k) || w.dels.some((d) => inSpan(spanOf(d.key, d.rangeEnd), key))) throw Errors.duplicateKey();
-			}
-			for (const d of n.dels) {
-				for (const key of w.puts.values()) if (inSpan(spanOf(d.key, d.rangeEnd), key)) throw Errors.duplicateKey();
-			}
+		const then = checkIntervals(op.requestTxn.success);
+		const otherwise = checkIntervals(op.requestTxn.failure);
+		for (const [k, key] of then.puts) {
+			if (puts.has(k) || deleted(key)) throw Errors.duplicateKey();
+			puts.set(k, key);
 		}
-		// A nested txn's writes count for later siblings: union of both branches.
-		for (const n of nested) {
-			for (const [k, key] of n.puts) w.puts.set(k, key);
-			w.dels.push(...n.dels);
+		for (const [k, key] of otherwise.puts) {
+			// The same key in both branches of one child is fine: only one branch runs.
+			if ((puts.has(k) && !then.puts.has(k)) || deleted(key)) throw Errors.duplicateKey();
+			puts.set(k, key);
 		}
+		dels.push(...then.dels, ...otherwise.dels);
 	}
-	return w;
+	for (const op of ops) {
+		if (!('requestPut' in op)) continue;
+		const key = op.requestPut.key;
+		const k = toLatin1(key);
+		if (puts.has(k) || deleted(key)) throw Errors.duplicateKey();
+		puts.set(k, key);
+	}
+	return { puts, dels };
 }
