@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSystemDeps } from './system-deps';
 
-const PROJECTS = ['unit', 'store', 'integration', 'crash', 'e2e'];
+const PROJECTS = ['unit', 'store', 'integration', 'crash', 'conformance', 'e2e'];
 
 interface Tally {
 	name: string;
@@ -60,7 +60,7 @@ try {
 	process.exit(1);
 }
 if (!wanted.length || wanted.includes('check')) tallies.push(step('type check', 'npm', ['run', '--silent', 'check']));
-const build = projects.includes('e2e') ? step('build', 'npx', ['vite', 'build', '--logLevel', 'warn']) : undefined;
+const build = projects.includes('e2e') ? step('build', 'npm', ['run', '--silent', 'build', '--', '--logLevel', 'warn']) : undefined;
 if (build) tallies.push(build);
 for (const p of projects) tallies.push(vitestProject(p));
 

@@ -46,6 +46,9 @@ export interface Config {
 	storeCompactionMs: number;
 	/** Store: snapshot and truncate the WAL after this many records. */
 	storeSnapshotEvery: number;
+	/** etcd v3 gRPC API: port (0 = any free port) and address; 127.0.0.1 keeps it local by default. */
+	etcdPort: number;
+	etcdHost: string;
 	/** Log function (tests silence it). */
 	log: (msg: string) => void;
 }
@@ -91,6 +94,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
 		etcdEndpoints: (env.ETCD_ENDPOINTS ?? 'http://127.0.0.1:2379').split(',').map((s) => s.trim()).filter(Boolean),
 		storeCompactionMs: num(env, 'STORE_COMPACTION_MS', 5 * 60_000),
 		storeSnapshotEvery: num(env, 'STORE_SNAPSHOT_EVERY', 10_000),
+		etcdPort: num(env, 'ETCD_PORT', 23790),
+		etcdHost: env.ETCD_HOST || '127.0.0.1',
 		allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
 		log: (msg) => console.log(`[converge] ${msg}`),
 		limits: {

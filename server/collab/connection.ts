@@ -15,6 +15,8 @@ import {
 	CLOSE,
 	MESSAGE_ACK,
 	MESSAGE_AWARENESS,
+	MESSAGE_BARRIER,
+	MESSAGE_BARRIER_ACK,
 	MESSAGE_QUERY_AWARENESS,
 	MESSAGE_ROOM_EVENT,
 	MESSAGE_SYNC,
@@ -125,6 +127,8 @@ export class Connection {
 					return this.onAwareness(decoding.readVarUint8Array(dec));
 				case MESSAGE_QUERY_AWARENESS:
 					return this.sendAwareness([...this.room.awareness.getStates().keys()]);
+				case MESSAGE_BARRIER:
+					return this.barrier(decoding.readVarUint(dec));
 				default:
 					return; // unknown types are ignored, like y-websocket does
 			}
@@ -169,6 +173,21 @@ export class Connection {
 				console.error('persisting an update failed; not acknowledging', e);
 				this.close(1011, 'storage error');
 			}
+		);
+	}
+
+	/** Messages are handled in order, so once the log is flushed, all before the barrier is durable. */
+	private barrier(seq: number): void {
+		// A viewer's edits are dropped, never made durable: its barriers are never passed.
+		if (this.role !== 'editor') return;
+		this.room.flush().then(
+			() => {
+				const enc = encoding.createEncoder();
+				encoding.writeVarUint(enc, MESSAGE_BARRIER_ACK);
+				encoding.writeVarUint(enc, seq);
+				this.send(encoding.toUint8Array(enc));
+			},
+			() => this.close(1011, 'storage error')
 		);
 	}
 

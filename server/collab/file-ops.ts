@@ -9,12 +9,20 @@ import { randomBytes } from 'node:crypto';
 import { findEntry, normalizePath, textsOf, treeOf, type EntryType } from '../../src/lib/collab/files';
 import { StatusError } from '../http/respond';
 import type { Limits } from '../config';
+import { formatBytes } from '../../src/lib/util/format-bytes';
 
 /** Transaction origin of server-made changes. */
 export const SERVER_ORIGIN = 'server';
 
 function newId(): string {
 	return randomBytes(9).toString('base64url');
+}
+
+/** UTF-8 bytes of all the room's files. */
+function roomBytes(doc: Y.Doc): number {
+	let n = 0;
+	textsOf(doc).forEach((t) => (n += Buffer.byteLength(t.toString(), 'utf8')));
+	return n;
 }
 
 function parentsOf(path: string): string[] {
@@ -38,8 +46,13 @@ export function createEntry(doc: Y.Doc, rawPath: string, type: EntryType, conten
 	const missing = parentsOf(path).filter((p) => findEntry(doc, p) === undefined);
 	if (treeOf(doc).size + missing.length + 1 > limits.maxEntries)
 		throw new StatusError(422, 'Invalid', `a room may hold at most ${limits.maxEntries} files and folders`);
-	if (type === 'file' && Buffer.byteLength(content, 'utf8') > limits.maxFileBytes)
-		throw new StatusError(413, 'RequestEntityTooLarge', `a file may be at most ${limits.maxFileBytes} bytes`);
+	if (type === 'file') {
+		const bytes = Buffer.byteLength(content, 'utf8');
+		if (bytes > limits.maxFileBytes)
+			throw new StatusError(413, 'RequestEntityTooLarge', `a file may be at most ${formatBytes(limits.maxFileBytes)}`);
+		if (roomBytes(doc) + bytes > limits.maxDocBytes)
+			throw new StatusError(413, 'RequestEntityTooLarge', `the room's files may total at most ${formatBytes(limits.maxDocBytes)}`);
+	}
 	doc.transact(() => {
 		for (const p of missing) treeOf(doc).set(newId(), { path: p, type: 'dir' });
 		const id = newId();

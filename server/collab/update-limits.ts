@@ -17,13 +17,13 @@
 import * as Y from 'yjs';
 import { TEXTS, TREE, textsOf, treeOf } from '../../src/lib/collab/files';
 import type { Limits } from '../config';
+import { formatBytes } from '../../src/lib/util/format-bytes';
 
 export interface Refusal {
 	code: 'file-too-large' | 'document-too-large' | 'tree-is-server-owned' | 'unsupported-content' | 'message-too-large' | 'incomplete-update';
 	message: string;
 }
 
-const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB`;
 
 const SERVER_OWNED: Refusal = { code: 'tree-is-server-owned', message: 'files and folders are created, renamed and deleted by the server; use the file tree' };
 const UNSUPPORTED: Refusal = { code: 'unsupported-content', message: 'only text edits inside files are accepted' };
@@ -32,7 +32,7 @@ const INCOMPLETE: Refusal = { code: 'incomplete-update', message: 'an edit arriv
 /** Returns why `update` must be refused, or undefined when it may be applied. */
 export function checkUpdate(doc: Y.Doc, update: Uint8Array, limits: Limits): Refusal | undefined {
 	if (update.length > limits.maxMessageBytes)
-		return { code: 'message-too-large', message: `an edit of ${update.length} bytes exceeds the ${MiB(limits.maxMessageBytes)} message limit` };
+		return { code: 'message-too-large', message: `an edit of ${update.length} bytes exceeds the ${formatBytes(limits.maxMessageBytes)} message limit` };
 	const structural = new UpdateShape(doc, update).check();
 	if (structural) return structural;
 	let total = 0;
@@ -182,11 +182,11 @@ function trialApply(doc: Y.Doc, update: Uint8Array, limits: Limits): Refusal | u
 			total += bytes;
 			if (bytes > limits.maxFileBytes) {
 				const path = paths.get(id)?.path ?? id;
-				return { code: 'file-too-large', message: `${path} would be ${bytes} bytes; a file may be at most ${MiB(limits.maxFileBytes)}. Your last edit was not saved.` };
+				return { code: 'file-too-large', message: `${path} would be ${bytes} bytes; a file may be at most ${formatBytes(limits.maxFileBytes)}. Your last edit was not saved.` };
 			}
 		}
 		if (total > limits.maxDocBytes)
-			return { code: 'document-too-large', message: `the room's files would total ${total} bytes; a room may hold at most ${MiB(limits.maxDocBytes)}. Your last edit was not saved.` };
+			return { code: 'document-too-large', message: `the room's files would total ${total} bytes; a room may hold at most ${formatBytes(limits.maxDocBytes)}. Your last edit was not saved.` };
 		return undefined;
 	} finally {
 		probe.destroy();

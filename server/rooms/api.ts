@@ -6,6 +6,7 @@
  *   GET    /api/rooms/<id>                 Bearer editor|viewer   → room, role, files, participants
  *   DELETE /api/rooms/<id>                 Bearer editor
  *   GET    /api/rooms/<id>/analysis        Bearer editor|viewer   → diagnostics and declared objects
+ *   GET    /api/rooms/<id>/kubeconfig?role=editor|viewer  Bearer (editor for the editor one) → kubeconfig YAML
  *   GET    /api/rooms/<id>/files?path=p    Bearer editor|viewer   → file text
  *   POST   /api/rooms/<id>/files           Bearer editor {path, type?, content?}
  *   PATCH  /api/rooms/<id>/files           Bearer editor {from, to}
@@ -24,6 +25,7 @@ import { createEntry, deleteEntry, renameEntry } from '../collab/file-ops';
 import type { RoomRegistry } from './registry';
 import type { Room } from './room';
 import { roleOf } from './meta';
+import { sendKubeconfig } from '../apiserver/kubeconfig';
 import type { Config } from '../config';
 
 export interface RoomLinks {
@@ -78,6 +80,19 @@ export async function handleRoomsApi(req: IncomingMessage, res: ServerResponse, 
 	}
 	const room = await rooms.get(parts[2]);
 	if (!room) throw new StatusError(404, 'NotFound', `room "${parts[2]}" not found`);
+	// Keep the room loaded until the answer is written: an idle unload mid-request would lose it.
+	const release = room.hold();
+	try {
+		return await roomRoute(req, res, url, parts, room, rooms, config);
+	} finally {
+		release();
+	}
+}
+
+async function roomRoute(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[], room: Room, rooms: RoomRegistry, config: Config): Promise<boolean> {
+	const method = req.method ?? 'GET';
+	const origin = requestOrigin(req);
+	const body = () => readJson(req, config.limits.maxMessageBytes);
 	const role = authorize(req, room);
 	const editorOnly = () => {
 		if (role !== 'editor') throw new StatusError(403, 'Forbidden', `viewers cannot change room "${room.id}"`);
@@ -92,6 +107,10 @@ export async function handleRoomsApi(req: IncomingMessage, res: ServerResponse, 
 			return true;
 		}
 		throw methodNotAllowed(method, url);
+	}
+	if (parts.length === 4 && parts[3] === 'kubeconfig' && method === 'GET') {
+		sendKubeconfig(res, room, role, url.searchParams.get('role'), origin, config);
+		return true;
 	}
 	if (parts.length === 4 && parts[3] === 'analysis' && method === 'GET') {
 		sendJson(res, 200, room.currentAnalysis());

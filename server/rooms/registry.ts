@@ -88,6 +88,8 @@ export class RoomRegistry {
 			p.catch(() => this.loaded.delete(id));
 		}
 		const room = await p;
+		// Unloaded by the sweeper while we waited: load it again rather than hand out a closed room.
+		if (this.loaded.get(id) !== p) return this.known.has(id) ? this.get(id) : undefined;
 		room.lastUsed = Date.now();
 		return room;
 	}

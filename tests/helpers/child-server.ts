@@ -22,7 +22,8 @@ const LIMIT_ENV: Record<keyof Limits, string> = {
 	messageBurst: 'MESSAGE_BURST',
 	maxConnectionsPerRoom: 'MAX_CONNECTIONS_PER_ROOM',
 	maxRooms: 'MAX_ROOMS',
-	maxBufferedBytes: 'MAX_BUFFERED_BYTES'
+	maxBufferedBytes: 'MAX_BUFFERED_BYTES',
+	storeQuotaBytes: 'STORE_QUOTA_BYTES'
 };
 
 export interface ChildServerOptions {
@@ -72,6 +73,7 @@ export async function startChildServer(opts: ChildServerOptions): Promise<ChildS
 		DATA_DIR: opts.dataDir,
 		PORT: String(opts.port ?? 0),
 		HOST: '127.0.0.1',
+		ETCD_PORT: '0',
 		...(opts.idleUnloadMs !== undefined ? { IDLE_UNLOAD_MS: String(opts.idleUnloadMs) } : {}),
 		...(opts.verbose ? { CONVERGE_LOG: '1' } : {}),
 		...opts.env
@@ -91,19 +93,17 @@ export async function startChildServer(opts: ChildServerOptions): Promise<ChildS
 		let out = '';
 		const onData = (d: Buffer) => {
 			out += d.toString();
-			const nl = out.indexOf('\n');
-			if (nl < 0) return;
+			// Other output (e.g. --trace-gc) may come first: take the line that announces the port.
+			const m = /^\{"port":\d+,"pid":\d+\}$/m.exec(out);
+			if (!m) return;
 			child.stdout?.off('data', onData);
-			try {
-				resolve(JSON.parse(out.slice(0, nl)) as { port: number; pid: number });
-			} catch (e) {
-				reject(new Error(`unexpected output from the server process: ${out.slice(0, 200)}`));
-			}
+			resolve(JSON.parse(m[0]) as { port: number; pid: number });
 		};
 		child.stdout?.on('data', onData);
 		void exited.then(({ code, signal }) => reject(new Error(`server process exited (${code ?? signal}) before listening:\n${stderr}`)));
 	});
-	child.stdout?.resume();
+	if (opts.verbose) child.stdout?.pipe(process.stderr);
+	else child.stdout?.resume();
 	const origin = `http://127.0.0.1:${port}`;
 	let gone = false;
 	void exited.then(() => (gone = true));

@@ -20,6 +20,9 @@ import { RoomClient } from '../../src/lib/collab/client';
 import { fileTexts, findEntry, textsOf } from '../../src/lib/collab/files';
 import type { Role } from '../../src/lib/collab/protocol';
 
+// Every y-websocket provider adds a process 'exit' listener; tests open dozens of clients.
+if (process.getMaxListeners() < 1000) process.setMaxListeners(1000);
+
 /** What `POST /api/rooms` answers (the editor's view of a new room). */
 export interface RoomInfo {
 	id: string;
@@ -83,6 +86,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
 		...base,
 		host: '127.0.0.1',
 		port: 0,
+		// Any free port for the etcd gRPC API too: test files run in parallel.
+		etcdPort: 0,
 		dataDir,
 		idleUnloadMs: opts.idleUnloadMs ?? 60_000,
 		analysisDelayMs: opts.analysisDelayMs ?? base.analysisDelayMs,

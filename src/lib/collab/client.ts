@@ -11,9 +11,10 @@
  */
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { ObservableV2 } from 'lib0/observable';
 import { WebsocketProvider } from 'y-websocket';
-import { CLOSE, COLLAB_PATH, MESSAGE_ACK, MESSAGE_ROOM_EVENT, type AnalysisEvent, type Notice, type RoomEvent } from './protocol';
+import { CLOSE, COLLAB_PATH, MESSAGE_ACK, MESSAGE_BARRIER, MESSAGE_BARRIER_ACK, MESSAGE_ROOM_EVENT, type AnalysisEvent, type Notice, type RoomEvent } from './protocol';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -57,6 +58,9 @@ export class RoomClient extends ObservableV2<Events> {
 	provider!: WebsocketProvider;
 	analysis: AnalysisEvent | undefined;
 	private acked = new Map<number, number>();
+	/** Local edits made so far, and how many of them the server has made durable. */
+	private localSeq = 0;
+	private durableSeq = 0;
 	private state: SyncStatus = { connection: 'connecting', synced: false, pending: false };
 	private everConnected = false;
 	private resumeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -77,18 +81,24 @@ export class RoomClient extends ObservableV2<Events> {
 	private start(doc: Y.Doc): void {
 		this.doc = doc;
 		this.acked = new Map();
+		this.localSeq = 0;
+		this.durableSeq = 0;
 		const url = this.opts.origin.replace(/^http/, 'ws') + COLLAB_PATH.replace(/\/$/, '');
 		const provider = new WebsocketProvider(url, this.opts.roomId, doc, {
 			params: { token: this.opts.token },
 			// Same-process providers would otherwise sync over BroadcastChannel, hiding the server.
 			disableBc: true,
 			WebSocketPolyfill: this.opts.WebSocketPolyfill as typeof WebSocket | undefined,
-			shouldReconnect: (event) => !(event.code in FINAL_CLOSES) && event.code !== CLOSE.rejected && event.code !== CLOSE.rateLimited
+			shouldReconnect: (event) => !(event.code in FINAL_CLOSES) && event.code !== CLOSE.rejected && event.code !== CLOSE.rateLimited && event.code !== 1009
 		});
 		this.provider = provider;
 		provider.messageHandlers[MESSAGE_ACK] = (_enc, dec) => {
 			const sv = Y.decodeStateVector(decoding.readVarUint8Array(dec));
 			for (const [client, clock] of sv) if ((this.acked.get(client) ?? 0) < clock) this.acked.set(client, clock);
+			this.update({});
+		};
+		provider.messageHandlers[MESSAGE_BARRIER_ACK] = (_enc, dec) => {
+			this.durableSeq = Math.max(this.durableSeq, decoding.readVarUint(dec));
 			this.update({});
 		};
 		provider.messageHandlers[MESSAGE_ROOM_EVENT] = (_enc, dec) => {
@@ -103,15 +113,33 @@ export class RoomClient extends ObservableV2<Events> {
 			const connection: ConnectionState = status === 'connected' ? 'connected' : this.everConnected ? 'reconnecting' : 'connecting';
 			this.update({ connection, synced: status === 'connected' ? this.state.synced : false });
 		});
-		provider.on('sync', (synced) => this.update({ synced }));
+		provider.on('sync', (synced) => {
+			// After a reconnect our offline edits went out in sync step 2, just before this.
+			if (synced && this.localSeq > this.durableSeq) this.sendBarrier();
+			this.update({ synced });
+		});
 		provider.on('closed', (event) => this.onFinalClose(event.code, event.reason));
+		// Registered after the provider's own handler, so the barrier follows the edit on the wire.
 		doc.on('update', (_u, origin) => {
-			if (origin !== provider) this.update({});
+			if (origin === provider) return;
+			this.localSeq++;
+			this.sendBarrier();
+			this.update({});
 		});
 	}
 
+	private sendBarrier(): void {
+		const ws = this.provider.ws;
+		if (!this.provider.wsconnected || !ws || ws.readyState !== ws.OPEN) return;
+		const enc = encoding.createEncoder();
+		encoding.writeVarUint(enc, MESSAGE_BARRIER);
+		encoding.writeVarUint(enc, this.localSeq);
+		ws.send(encoding.toUint8Array(enc));
+	}
+
 	private onFinalClose(code: number, reason: string): void {
-		if (code === CLOSE.rejected) {
+		// 1009: a message over the socket's own size limit; like a refusal, resending cannot help.
+		if (code === CLOSE.rejected || code === 1009) {
 			// Drop the refused edit: start over from the server's state.
 			this.provider.destroy();
 			this.doc.destroy();
@@ -133,7 +161,7 @@ export class RoomClient extends ObservableV2<Events> {
 	}
 
 	private update(patch: Partial<SyncStatus>): void {
-		const pending = Y.getState(this.doc.store, this.doc.clientID) > this.ackedClock;
+		const pending = this.localSeq > this.durableSeq;
 		const next = { ...this.state, ...patch, pending };
 		if (next.connection !== 'closed') delete next.closedReason;
 		const s = this.state;

@@ -7,6 +7,9 @@
  * - `MESSAGE_ACK`: the server's state vector at the moment it received an update, sent once that
  *   update is fsynced. A client compares its own clock against it to know which of its edits are
  *   durable ("offline edits pending" until they are).
+ * - `MESSAGE_BARRIER` / `MESSAGE_BARRIER_ACK`: the client numbers its local edits and sends a
+ *   barrier after each; the server answers once everything before it is fsynced. Unlike the state
+ *   vector, this also covers edits that only delete (a delete does not advance the state vector).
  * - `MESSAGE_ROOM_EVENT`: JSON room events (diagnostics, declared objects, notices), so that
  *   derived data never goes into the CRDT (it would bloat history).
  *
@@ -19,6 +22,10 @@ export const MESSAGE_AUTH = 2;
 export const MESSAGE_QUERY_AWARENESS = 3;
 export const MESSAGE_ACK = 100;
 export const MESSAGE_ROOM_EVENT = 101;
+/** Client → server: "tell me when everything I sent before this is durable" (varuint seq). */
+export const MESSAGE_BARRIER = 102;
+/** Server → client: the barrier with that seq is passed (everything before it is fsynced). */
+export const MESSAGE_BARRIER_ACK = 103;
 
 /** Path prefix of the collaboration socket: `/collab/<roomId>?token=<token>`. */
 export const COLLAB_PATH = '/collab/';

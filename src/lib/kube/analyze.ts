@@ -36,8 +36,8 @@ export class RoomAnalyzer {
 				if (first) {
 					diagnostics[f.path].push({
 						path: f.path,
-						from: o.from,
-						to: o.from,
+						from: o.start,
+						to: o.start,
 						line: o.line,
 						col: 1,
 						severity: 'error',

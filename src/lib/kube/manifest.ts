@@ -21,9 +21,11 @@ export const PARSE_LIMITS = {
 
 export interface ParsedObject extends DeclaredObject {
 	object: Record<string, unknown>;
-	/** Offsets of the document in the file. */
+	/** Offsets of the document in the file (`from` includes a leading `---`). */
 	from: number;
 	to: number;
+	/** Offset where the object's content starts (the line `line` points at). */
+	start: number;
 }
 
 export interface ParsedFile {
@@ -63,7 +65,7 @@ export function parseManifestFile(path: string, text: string, customKinds: Custo
 		const [from, , to] = doc.range;
 		// The line of the object is where its content starts, not the `---` before it.
 		const start = doc.contents?.range?.[0] ?? from;
-		out.objects.push({ ...obj, path, doc: index, line: lines.linePos(start).line, from, to });
+		out.objects.push({ ...obj, path, doc: index, line: lines.linePos(start).line, from, to, start });
 	});
 	return out;
 }
@@ -76,7 +78,7 @@ function checkDocument(
 	doc: Document.Parsed,
 	customKinds: CustomKind[],
 	push: (d: Diag) => void
-): Omit<ParsedObject, 'path' | 'doc' | 'line' | 'from' | 'to'> | undefined {
+): Omit<ParsedObject, 'path' | 'doc' | 'line' | 'from' | 'to' | 'start'> | undefined {
 	const root = doc.contents;
 	if (root === null) return undefined; // only comments, or an empty document between ---
 	const at = (n: Node | null | undefined, fallback: Node = root) => {

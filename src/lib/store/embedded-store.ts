@@ -252,6 +252,8 @@ export class EmbeddedStore implements Backend {
 
 	async leaseGrant(ttl: number, id = 0): Promise<{ id: number; ttl: number; revision: number }> {
 		this.checkUsable();
+		// etcd's capped applier refuses new leases while the NOSPACE alarm is raised.
+		if (this.alarm) throw Errors.noSpace();
 		const auto = id === 0;
 		this.lessor.checkGrant(id, ttl);
 		const chosen = auto ? this.peekId() : id;
@@ -275,7 +277,8 @@ export class EmbeddedStore implements Backend {
 
 	async leaseKeepAlive(id: number): Promise<{ id: number; ttl: number; revision: number }> {
 		this.checkUsable();
-		const ttl = this.lessor.keepAlive(id);
+		// Like etcd, an unknown or expired lease answers TTL 0 rather than an error.
+		const ttl = this.lessor.has(id) ? this.lessor.keepAlive(id) : 0;
 		return { id, ttl, revision: this.released };
 	}
 

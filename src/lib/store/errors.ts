@@ -66,6 +66,6 @@ export const Limits = {
 	maxTxnOps: 128,
 	/** Max lease TTL in seconds (MaxLeaseTTL = 9000000000). */
 	maxLeaseTTL: 9_000_000_000,
-	/** Min lease TTL: etcd raises shorter TTLs to this (minTTL ≈ 3 × election ticks; 5 s with defaults). */
-	minLeaseTTL: 5
+	/** Min lease TTL: etcd raises shorter TTLs to this: ceil(1.5 × election ticks × heartbeat) = 2 s with defaults. */
+	minLeaseTTL: 2
 } as const;

@@ -88,11 +88,11 @@ export class Lessor {
 		return lease.ttl;
 	}
 
-	/** Seconds left, rounded up like etcd's `Remaining()`; undefined when unknown. */
+	/** Whole seconds left, truncated like etcd's `int64(Remaining().Seconds())`; undefined when unknown. */
 	remaining(id: number): { ttl: number; grantedTtl: number } | undefined {
 		const lease = this.leases.get(id);
 		if (!lease) return undefined;
-		return { ttl: Math.max(0, Math.ceil((lease.expiry - this.clock.now()) / 1000)), grantedTtl: lease.ttl };
+		return { ttl: Math.max(0, Math.floor((lease.expiry - this.clock.now()) / 1000)), grantedTtl: lease.ttl };
 	}
 
 	ids(): number[] {

@@ -1,0 +1,86 @@
+/**
+ * The non-resource endpoints of a room's API: discovery (legacy and aggregated), `/version`,
+ * OpenAPI v3 (index and per group version, cached with their content hashes), health checks.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pathNotFound } from '../../src/lib/kube/api-errors';
+import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from '../../src/lib/kube/discovery';
+import { openApiV3Doc, openApiV3Paths } from '../../src/lib/kube/openapi-v3';
+import type { RequestInfo } from '../../src/lib/kube/request-info';
+import { negotiate, sendObject } from './http';
+
+/** What `/version` reports: Kubernetes 1.32, built as converge. */
+export const VERSION_INFO = {
+	major: '1',
+	minor: '32',
+	gitVersion: 'v1.32.0',
+	gitCommit: 'converge',
+	gitTreeState: 'clean',
+	buildDate: '2026-11-25T00:00:00Z',
+	goVersion: 'go1.23.0',
+	compiler: 'gc',
+	platform: 'converge/simulated'
+};
+
+const openApiCache = new Map<string, { body: string; hash: string }>();
+
+function openApiEntry(path: string): { body: string; hash: string } | undefined {
+	let e = openApiCache.get(path);
+	if (!e) {
+		const doc = openApiV3Doc(path);
+		if (!doc) return undefined;
+		const body = JSON.stringify(doc);
+		e = { body, hash: createHash('sha512').update(body).digest('hex').toUpperCase() };
+		openApiCache.set(path, e);
+	}
+	return e;
+}
+
+function sendRaw(res: ServerResponse, body: string, contentType = 'application/json'): void {
+	res.writeHead(200, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-cache, private' });
+	res.end(body);
+}
+
+/** Serves discovery; returns false when the path is not a discovery document. */
+export function serveDiscovery(req: IncomingMessage, res: ServerResponse, info: Extract<RequestInfo, { kind: 'discovery' }>): void {
+	const host = req.headers.host ?? 'localhost';
+	if (!info.group && !info.version) {
+		const wanted = negotiate(req, 'discovery');
+		if (wanted.as === 'discovery') {
+			const body = aggregatedDiscovery(info.prefix === 'api', wanted.version);
+			const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('hex').toUpperCase()}"`;
+			res.setHeader('etag', etag);
+			res.setHeader('vary', 'Accept');
+			sendObject(res, 200, body, { contentType: `application/json;g=apidiscovery.k8s.io;v=${wanted.version};as=APIGroupDiscoveryList` });
+			return;
+		}
+		sendObject(res, 200, info.prefix === 'api' ? apiVersions(host) : apiGroupList());
+		return;
+	}
+	negotiate(req, 'plain');
+	const doc = info.version ? apiResourceList(info.group ?? '', info.version) : apiGroupDoc(info.group ?? '');
+	if (!doc || (info.prefix === 'api' && info.group)) throw pathNotFound();
+	sendObject(res, 200, doc);
+}
+
+/** `/version`, `/openapi/...`, `/healthz`...; throws 404 for anything else. */
+export function serveOther(req: IncomingMessage, res: ServerResponse, path: string[], query: URLSearchParams): void {
+	const p = path.join('/');
+	if (p === 'version') return sendObject(res, 200, VERSION_INFO);
+	if (p === 'healthz' || p === 'livez' || p === 'readyz') return sendRaw(res, 'ok', 'text/plain; charset=utf-8');
+	if (p === 'openapi/v3') {
+		const paths: Record<string, { serverRelativeURL: string }> = {};
+		for (const gv of openApiV3Paths()) paths[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${openApiEntry(gv)!.hash}` };
+		return sendObject(res, 200, { paths });
+	}
+	if (path[0] === 'openapi' && path[1] === 'v3' && path.length > 2) {
+		const e = openApiEntry(path.slice(2).join('/'));
+		if (!e) throw pathNotFound();
+		void query;
+		return sendRaw(res, e.body);
+	}
+	throw pathNotFound();
+}

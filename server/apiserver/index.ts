@@ -1,0 +1,142 @@
+/**
+ * A room's Kubernetes API at `/rooms/<room>/k8s/...`: authentication (the room's bearer tokens;
+ * none or a wrong one is 401), authorization (viewers may get, list and watch; any write is a
+ * 403 worded like kube-apiserver's RBAC denial), routing (discovery, /version, OpenAPI, resources
+ * and their status/scale subresources) and errors as kube `Status` objects.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { wallClock } from '../../src/lib/clock/clock';
+import { badRequest, forbidden, internalError, KubeError, pathNotFound, unauthorized } from '../../src/lib/kube/api-errors';
+import { findResource } from '../../src/lib/kube/resources';
+import { parseRequestInfo, type ResourceRequest } from '../../src/lib/kube/request-info';
+import { bearerToken } from '../http/respond';
+import { roleOf } from '../rooms/meta';
+import type { RoomRegistry } from '../rooms/registry';
+import type { Room } from '../rooms/room';
+import type { Config } from '../config';
+import { bootstrapRoom } from './bootstrap';
+import { makeTarget, storeErrorToKube, type ApiContext, type Call } from './context';
+import { handleDelete, handleDeleteCollection } from './delete';
+import { serveDiscovery, serveOther } from './discovery-routes';
+import { negotiate, sendError } from './http';
+import { handlePatch } from './patch';
+import { handleGet, handleList, listOptionsFor } from './read';
+import { handleGetScale, handleUpdateScale } from './scale';
+import { ObjectStorage } from './storage';
+import { handleWatch } from './watch';
+import { handleCreate, handleUpdate, handleUpdateStatus } from './write';
+
+export const KUBE_PREFIX = '/rooms/';
+
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+const storages = new WeakMap<Room, Promise<ObjectStorage>>();
+
+/** The room's object storage, bootstrapped on first use. */
+function storageOf(room: Room): Promise<ObjectStorage> {
+	let p = storages.get(room);
+	if (!p) {
+		const storage = new ObjectStorage(room.store);
+		p = bootstrapRoom(storage, wallClock, randomUUID).then(() => storage);
+		p.catch(() => storages.delete(room));
+		storages.set(room, p);
+	}
+	return p;
+}
+
+/** Handles `/rooms/<id>/k8s/...`; anything below `/rooms/` that is not a room API is a 404 Status. */
+export async function handleKubeApi(req: IncomingMessage, res: ServerResponse, url: URL, rooms: RoomRegistry, config: Config): Promise<void> {
+	try {
+		await serve(req, res, url, rooms, config);
+	} catch (e) {
+		const err = storeErrorToKube(e);
+		if (err instanceof KubeError) return sendError(res, err);
+		config.log(`kube API internal error on ${req.method} ${url.pathname}: ${(err as Error).stack}`);
+		sendError(res, internalError((err as Error).message));
+	}
+}
+
+function decodeSegments(path: string): string[] {
+	try {
+		return path.split('/').filter(Boolean).map(decodeURIComponent);
+	} catch {
+		throw badRequest(`invalid path: ${path}`);
+	}
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, url: URL, rooms: RoomRegistry, config: Config): Promise<void> {
+	const [, , roomId, api, ...rest] = url.pathname.split('/');
+	if (api !== 'k8s') throw pathNotFound();
+	const room = await rooms.get(roomId);
+	const role = room ? roleOf(room.meta, bearerToken(req)) : undefined;
+	if (!room || !role) throw unauthorized();
+	const method = (req.method ?? 'GET').toUpperCase();
+	const info = parseRequestInfo(method, decodeSegments(rest.join('/')), url.searchParams);
+	if (info.kind !== 'resource') {
+		if (method !== 'GET' && method !== 'HEAD') {
+			const path = '/' + rest.join('/');
+			if (role !== 'editor') throw new KubeError(403, 'Forbidden', `forbidden: User "${role}" cannot ${method.toLowerCase()} path "${path}"`, {});
+			throw new KubeError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+		}
+		if (info.kind === 'discovery') return serveDiscovery(req, res, info);
+		return serveOther(req, res, info.path, url.searchParams);
+	}
+	if (role !== 'editor' && !READ_VERBS.has(info.verb)) throw rbacDenied(role, info);
+	const storage = await storageOf(room);
+	const ctx: ApiContext = { room, storage, clock: wallClock, user: role, newUid: randomUUID, log: config.log };
+	await serveResource(ctx, req, res, info, url.searchParams, method);
+}
+
+/** The 403 kube-apiserver's RBAC authorizer answers. */
+function rbacDenied(user: string, info: ResourceRequest): KubeError {
+	const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
+	const where = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
+	const reason = `User "${user}" cannot ${info.verb} resource "${resource}" in API group "${info.group}" ${where}`;
+	return forbidden({ group: info.group, resource: info.resource }, info.name ?? '', reason);
+}
+
+const methodNotAllowed = () => new KubeError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+
+async function serveResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams, method: string): Promise<void> {
+	const resource = findResource(info.group, info.version, info.resource);
+	if (!resource || info.rest.length) throw pathNotFound();
+	const sub = info.subresource;
+	if (sub !== undefined && !((sub === 'status' && resource.status) || (sub === 'scale' && resource.scale))) throw pathNotFound();
+	// Namespaces are addressed by name; cluster-scoped resources never under /namespaces/<ns>/.
+	const isNamespaces = resource.resource === 'namespaces' && info.group === '';
+	if (!resource.namespaced && info.namespace !== undefined && !isNamespaces) throw pathNotFound();
+	const namespace = resource.namespaced ? info.namespace : undefined;
+	if (resource.namespaced && namespace === undefined && info.name !== undefined) throw pathNotFound();
+	const target = makeTarget(resource, namespace, info.name, sub as 'status' | 'scale' | undefined);
+	const call: Call = { ctx, target, req, res, query, wanted: negotiate(req, 'resource') };
+	if (!info.name) {
+		if (method === 'GET' || method === 'HEAD') {
+			const opts = listOptionsFor(target, query, info.verb === 'watch');
+			return opts.watch ? handleWatch(call, opts) : handleList(call);
+		}
+		if (method === 'POST' && (namespace !== undefined || !resource.namespaced)) return handleCreate(call);
+		if (method === 'DELETE' && (namespace !== undefined || !resource.namespaced)) return handleDeleteCollection(call);
+		throw methodNotAllowed();
+	}
+	if (sub === 'scale') {
+		if (method === 'GET') return handleGetScale(call);
+		if (method === 'PUT') return handleUpdateScale(call);
+		if (method === 'PATCH') return handlePatch(call);
+		throw methodNotAllowed();
+	}
+	switch (method) {
+		case 'GET':
+		case 'HEAD':
+			return handleGet(call);
+		case 'PUT':
+			return sub === 'status' ? handleUpdateStatus(call) : handleUpdate(call);
+		case 'PATCH':
+			return handlePatch(call);
+		case 'DELETE':
+			if (sub) throw methodNotAllowed();
+			return handleDelete(call);
+	}
+	throw methodNotAllowed();
+}

@@ -1,0 +1,101 @@
+/**
+ * PATCH: JSON merge patch, JSON patch and strategic merge patch applied to the current object
+ * (in its served form, resourceVersion included, so a patch may pin one), then decoded, checked
+ * and stored like an update; on `/status` only the patched status is kept, on `/scale` the patch
+ * applies to the Scale. `application/apply-patch+yaml` (server-side apply) is accepted minimally:
+ * create-or-merge without field ownership (milestone 2 brings managedFields and conflicts).
+ *
+ * @module
+ */
+import { badRequest, rejected, requestEntityTooLarge, unsupportedMediaType } from '../../src/lib/kube/api-errors';
+import { applyJsonPatch, asJsonPatch, JsonPatchError, mergePatch } from '../../src/lib/kube/json-patch';
+import { prepareStatusUpdate, prepareUpdate } from '../../src/lib/kube/strategy';
+import { strategicMerge, StrategicMergeError } from '../../src/lib/kube/strategic-merge';
+import { parseWriteOptions } from '../../src/lib/kube/write-options';
+import { apiVersionOf } from '../../src/lib/kube/kinds';
+import { keyOf, served, toStored, type Call } from './context';
+import { decodeWrite } from './decode-body';
+import { contentType, parseBody, readBody, sendObject } from './http';
+import { objectBody } from './read';
+import { APISERVER_LIMITS } from './limits';
+import { createObject, guaranteedUpdate } from './write';
+import { applyScale, scaleOf } from './scale';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const PATCH_TYPES = [
+	'application/json-patch+json',
+	'application/merge-patch+json',
+	'application/strategic-merge-patch+json',
+	'application/apply-patch+yaml'
+] as const;
+
+/** Applies a patch document of `type` to `doc` (served JSON of the object or Scale). */
+export function applyPatch(type: string, doc: Obj, patch: unknown, apiVersion: string, kind: string): Obj {
+	if (type === 'application/json-patch+json') {
+		const ops = asJsonPatch(patch);
+		if (ops.length > APISERVER_LIMITS.maxJsonPatchOperations)
+			throw requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${APISERVER_LIMITS.maxJsonPatchOperations}, got ${ops.length}`);
+		try {
+			return applyJsonPatch(doc, ops) as Obj;
+		} catch (e) {
+			if (e instanceof JsonPatchError) throw rejected();
+			throw e;
+		}
+	}
+	if (type === 'application/strategic-merge-patch+json') {
+		try {
+			return strategicMerge(doc, patch, apiVersion, kind);
+		} catch (e) {
+			if (e instanceof StrategicMergeError) throw e.unprocessable ? rejected() : badRequest(e.message);
+			throw e;
+		}
+	}
+	const merged = mergePatch(doc, patch);
+	if (!merged || typeof merged !== 'object' || Array.isArray(merged)) throw badRequest('json: cannot unmarshal non-object into Go value of type map[string]interface {}');
+	return merged as Obj;
+}
+
+export async function handlePatch(call: Call): Promise<void> {
+	const { target: t } = call;
+	const type = contentType(call.req);
+	if (!(PATCH_TYPES as readonly string[]).includes(type)) throw unsupportedMediaType(PATCH_TYPES);
+	const apply = type === 'application/apply-patch+yaml';
+	const opts = parseWriteOptions(call.query, 'PatchOptions', apply);
+	const text = await readBody(call.req);
+	const patch = parseBody(text, apply ? 'application/yaml' : 'application/json', (msg) => msg.replace("couldn't get version/kind; json parse error: ", ''));
+	const r = t.resource;
+	const warnings: string[] = [];
+
+	if (t.subresource === 'scale') {
+		const result = await guaranteedUpdate(call, opts, (cur) => {
+			const scale = applyPatch(type === 'application/apply-patch+yaml' ? 'application/merge-patch+json' : type, scaleOf(t, cur), patch, 'autoscaling/v1', 'Scale');
+			return applyScale(t, cur, scale);
+		});
+		sendObject(call.res, 200, scaleOf(t, result.object));
+		return;
+	}
+
+	if (apply && !(await call.ctx.storage.get(keyOf(t)))) {
+		const decoded = decodeWrite(r, { ...(patch as Obj), metadata: { ...((patch as Obj)?.metadata ?? {}), name: t.name } }, opts.fieldValidation);
+		const created = await createObject(call, decoded.object, opts);
+		sendObject(call.res, 201, objectBody(call, created), { warnings: decoded.warnings });
+		return;
+	}
+	const mergeType = apply ? 'application/merge-patch+json' : type;
+	const result = await guaranteedUpdate(call, { dryRun: opts.dryRun, status: t.subresource === 'status' }, (cur) => {
+		const patched = applyPatch(mergeType, served(t, cur), patch, apiVersionOf(r), r.kind);
+		const decoded = decodeWrite(r, patched, opts.fieldValidation, true);
+		warnings.splice(0, warnings.length, ...decoded.warnings);
+		const next = toStored(t, decoded.object);
+		if (next.metadata?.name !== t.name) throw badRequest(`the name of the object (${next.metadata?.name ?? ''}) does not match the name on the URL (${t.name})`);
+		return keepRV(t.subresource === 'status' ? prepareStatusUpdate(next, cur) : prepareUpdate(t.stored, next, cur), next);
+	});
+	sendObject(call.res, 200, objectBody(call, result.object), { warnings, yaml: call.wanted.as === 'object' && call.wanted.yaml });
+}
+
+/** prepareUpdate keeps the request's resourceVersion (a precondition a patch may carry). */
+function keepRV(obj: Obj, from: Obj): Obj {
+	if (from.metadata?.resourceVersion) obj.metadata.resourceVersion = from.metadata.resourceVersion;
+	return obj;
+}

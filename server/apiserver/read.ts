@@ -1,0 +1,173 @@
+/**
+ * GET of one object and LIST of a collection, with kube-apiserver's list semantics: resourceVersion
+ * (unset/"0": now; NotOlderThan; Exact: at that revision, 410 once compacted), label and field
+ * selectors, limit/continue pagination (the continue token pins the first page's revision; an
+ * expired one answers 410 with a token to go on inconsistently), and the representations kubectl
+ * asks for (JSON, Table, metadata only).
+ *
+ * Paging reads one store range per page (growing while selectors filter most keys out), so a list
+ * costs time linear in the keys it walks.
+ *
+ * @module
+ */
+import { expired, notFound, tooLargeResourceVersion } from '../../src/lib/kube/api-errors';
+import { matchesFields, objectFields, supportedFieldLabels } from '../../src/lib/kube/field-selector';
+import { matchesLabels } from '../../src/lib/kube/label-selector';
+import { apiVersionOf } from '../../src/lib/kube/kinds';
+import { parseListOptions, parseResourceVersion, type ListOptions } from '../../src/lib/kube/list-options';
+import { decodeContinue, encodeContinue } from '../../src/lib/kube/storage-keys';
+import { buildTable, type IncludeObject } from '../../src/lib/kube/tables';
+import { StoreError } from '../../src/lib/store/errors';
+import { badRequest } from '../../src/lib/kube/api-errors';
+import { keyOf, prefixOf, served, storeErrorToKube, type Call, type Target } from './context';
+import { sendObject } from './http';
+import type { Stored } from './storage';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const MAX_PAGE = 10_000;
+
+const INCONSISTENT_CONTINUE =
+	'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+/** Does a stored object pass the request's selectors? */
+export function matcher(t: Target, opts: ListOptions): (o: Obj) => boolean {
+	const apiVersion = apiVersionOf(t.stored);
+	const noLabels = opts.labelSelector.requirements.length === 0;
+	const noFields = opts.fieldSelector.terms.length === 0;
+	return (o) =>
+		(noLabels || matchesLabels(opts.labelSelector, o.metadata?.labels)) &&
+		(noFields || matchesFields(opts.fieldSelector, objectFields(apiVersion, t.stored.kind, o)));
+}
+
+export function listOptionsFor(t: Target, query: URLSearchParams, forceWatch = false): ListOptions {
+	return parseListOptions(query, supportedFieldLabels(apiVersionOf(t.stored), t.stored.kind), forceWatch);
+}
+
+export interface ListResult {
+	items: Stored[];
+	revision: number;
+	continue?: string;
+	remainingItemCount?: number;
+}
+
+/** Lists the target's collection per `opts` (see the module comment for the semantics). */
+export async function listObjects(call: Pick<Call, 'ctx' | 'target'>, opts: ListOptions): Promise<ListResult> {
+	const { ctx, target: t } = call;
+	const prefix = prefixOf(t);
+	let from = prefix;
+	let revision = 0;
+	let limit = opts.limit;
+	const rv = opts.resourceVersion;
+	if (opts.continue) {
+		if (rv && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+		let token;
+		try {
+			token = decodeContinue(opts.continue, prefix);
+		} catch (e) {
+			throw badRequest(`invalid continue token: ${(e as Error).message}`);
+		}
+		from = token.fromKey;
+		revision = token.revision === -1 ? 0 : token.revision;
+	} else if (rv && rv !== '0') {
+		const wanted = parseResourceVersion(rv);
+		const current = await ctx.storage.revision();
+		if (wanted > current) throw tooLargeResourceVersion(wanted, current);
+		if (opts.resourceVersionMatch === 'Exact') revision = wanted;
+	} else if (rv === '0') limit = 0; // served "from the cache": kube ignores limit for resourceVersion=0
+	const match = matcher(t, opts);
+	const filtered = opts.labelSelector.requirements.length > 0 || opts.fieldSelector.terms.length > 0;
+	const items: Stored[] = [];
+	let batch = limit;
+	let count = -1;
+	let lastKey = '';
+	let remaining = false;
+	try {
+		for (;;) {
+			const page = await ctx.storage.page(prefix, from, revision, batch);
+			revision = page.revision;
+			if (count < 0) count = page.count;
+			let i = 0;
+			for (; i < page.items.length; i++) {
+				if (limit && items.length === limit) break;
+				const s = page.items[i];
+				lastKey = s.key;
+				if (match(s.object)) items.push(s);
+			}
+			if (limit && items.length === limit) {
+				remaining = i < page.items.length || page.more;
+				break;
+			}
+			if (!page.more || page.items.length === 0) break;
+			from = page.items[page.items.length - 1].key + '\0';
+			batch = Math.min(batch * 2, MAX_PAGE);
+		}
+	} catch (e) {
+		if (e instanceof StoreError && e.message.includes('compacted')) {
+			if (opts.continue) {
+				const err = expired(INCONSISTENT_CONTINUE);
+				err.continueToken = encodeContinue(from, prefix, -1);
+				throw err;
+			}
+		}
+		throw storeErrorToKube(e);
+	}
+	const out: ListResult = { items, revision };
+	if (remaining) {
+		out.continue = encodeContinue(lastKey + '\0', prefix, revision);
+		if (!filtered && count >= 0) out.remainingItemCount = count - items.length;
+	}
+	return out;
+}
+
+function includeOf(query: URLSearchParams): IncludeObject {
+	const v = query.get('includeObject');
+	return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+/** `{kind: "PodList", ...}` or a Table / metadata list, per what the client wants. */
+export function listBody(call: Call, r: ListResult): unknown {
+	const { target: t, wanted, ctx, query } = call;
+	const meta: Obj = { resourceVersion: String(r.revision) };
+	if (r.continue) meta.continue = r.continue;
+	if (r.remainingItemCount !== undefined) meta.remainingItemCount = r.remainingItemCount;
+	const objects = r.items.map((s) => served(t, s.object));
+	if (wanted.as === 'table') {
+		const printable = t.resource.storedAs ? (_o: Obj, i: number) => r.items[i].object : undefined;
+		return buildTable(t.resource, objects, meta, { include: includeOf(query), now: ctx.clock.now(), printable });
+	}
+	if (wanted.as === 'partial')
+		return { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: objects.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })) };
+	const items = objects.map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
+	return { kind: t.resource.listKind, apiVersion: apiVersionOf(t.resource), metadata: meta, items };
+}
+
+/** One object in the representation the client wants. */
+export function objectBody(call: Call, stored: Obj): unknown {
+	const { target: t, wanted, ctx, query } = call;
+	const obj = served(t, stored);
+	if (wanted.as === 'table')
+		return buildTable(t.resource, [obj], { resourceVersion: obj.metadata?.resourceVersion }, { include: includeOf(query), now: ctx.clock.now(), printable: t.resource.storedAs ? () => stored : undefined });
+	if (wanted.as === 'partial') return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+	return obj;
+}
+
+/** Reads the target object or throws 404. */
+export async function getStored(call: Pick<Call, 'ctx' | 'target'>): Promise<Stored> {
+	const s = await call.ctx.storage.get(keyOf(call.target));
+	if (!s) throw notFound(call.target.gr, call.target.name ?? '');
+	return s;
+}
+
+export async function handleGet(call: Call): Promise<void> {
+	const s = await getStored(call);
+	sendObject(call.res, 200, objectBody(call, s.object), { yaml: call.wanted.as === 'object' && call.wanted.yaml });
+}
+
+export async function handleList(call: Call): Promise<void> {
+	const opts = listOptionsFor(call.target, call.query);
+	const r = await listObjects(call, opts);
+	const body = listBody(call, r);
+	const contentType = call.wanted.as === 'table' ? `application/json;as=Table;v=${call.wanted.version};g=meta.k8s.io` : undefined;
+	sendObject(call.res, 200, body, { yaml: call.wanted.as === 'object' && call.wanted.yaml, contentType });
+}

@@ -1,0 +1,96 @@
+/**
+ * etcd 3.4's protocol, loaded once from `proto/` (etcdserverpb, mvccpb, authpb, as in etcd).
+ *
+ * Two views of the same files:
+ * - for gRPC, a proto-loader package definition: keepCase (etcd's field names), int64 as decimal
+ *   strings (lease ids and cluster ids go past 2^53, and a string is never silently rounded),
+ *   bytes as Buffer, enums as names, defaults filled in, oneofs named by a virtual field;
+ * - for the JSON gateway, protobufjs reflection (types, field kinds, enum values) to map proto3
+ *   JSON the way etcd's grpc-gateway does.
+ *
+ * Every request deserializer also records the request's size in bytes, because etcd refuses
+ * write requests above `--max-request-bytes` with its own error before applying them.
+ *
+ * @module
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type * as Protobuf from 'protobufjs';
+
+const PROTO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'proto');
+
+export const LOADER_OPTIONS: protoLoader.Options = {
+	keepCase: true,
+	longs: String,
+	enums: String,
+	bytes: Buffer,
+	defaults: true,
+	oneofs: true,
+	includeDirs: [PROTO_DIR]
+};
+
+/** Where a request's wire size is kept on the deserialized object. */
+export const REQUEST_BYTES = Symbol('etcd.requestBytes');
+
+/** The wire size of a deserialized request (0 when unknown). */
+export function requestBytes(req: object): number {
+	return (req as { [REQUEST_BYTES]?: number })[REQUEST_BYTES] ?? 0;
+}
+
+let definition: protoLoader.PackageDefinition | undefined;
+
+function packageDefinition(): protoLoader.PackageDefinition {
+	return (definition ??= protoLoader.loadSync('rpc.proto', LOADER_OPTIONS));
+}
+
+export type ServiceName = 'KV' | 'Watch' | 'Lease' | 'Auth' | 'Maintenance' | 'Cluster';
+
+const services = new Map<ServiceName, ServiceDefinition>();
+
+/** A service of package etcdserverpb, with size-recording request deserializers. */
+export function serviceDefinition(name: ServiceName): ServiceDefinition {
+	const cached = services.get(name);
+	if (cached) return cached;
+	const def = packageDefinition()[`etcdserverpb.${name}`] as ServiceDefinition;
+	const out: Record<string, ServiceDefinition[string]> = {};
+	for (const [method, m] of Object.entries(def)) {
+		out[method] = {
+			...m,
+			requestDeserialize: (buf: Buffer) => {
+				const req = m.requestDeserialize(buf) as Record<symbol, number>;
+				req[REQUEST_BYTES] = buf.length;
+				return req;
+			}
+		};
+	}
+	services.set(name, out as ServiceDefinition);
+	return out as ServiceDefinition;
+}
+
+/** The method's request/response codecs (the gateway round-trips JSON requests through them). */
+export function methodDefinition(service: ServiceName, method: string): ServiceDefinition[string] {
+	return serviceDefinition(service)[method];
+}
+
+let root: Protobuf.Root | undefined;
+
+/** protobufjs reflection over the same files (for the JSON mapping). */
+export function reflection(): Protobuf.Root {
+	if (root) return root;
+	// protobufjs is proto-loader's own dependency: resolve it from there so both read one copy.
+	const require = createRequire(createRequire(import.meta.url).resolve('@grpc/proto-loader'));
+	const protobuf = require('protobufjs') as typeof Protobuf;
+	const r = new protobuf.Root();
+	r.resolvePath = (_origin, target) => join(PROTO_DIR, target.split('/').pop()!);
+	r.loadSync('rpc.proto', { keepCase: true });
+	r.resolveAll();
+	return (root = r);
+}
+
+/** A message type by its full name, e.g. `etcdserverpb.RangeRequest`. */
+export function messageType(fullName: string): Protobuf.Type {
+	return reflection().lookupType(fullName);
+}
