@@ -5,7 +5,9 @@
  *
  * What differs from the embedded store, by nature of sharing one cluster: revisions are the
  * cluster's (they advance with every room's writes), compaction and the space quota are
- * cluster-wide, and lease ids are the cluster's.
+ * cluster-wide, and lease ids are the cluster's. One edge of key mapping: a "\0" range end
+ * becomes the end of the room's prefix, a real interval, so in a txn a delete to "\0" and a put
+ * of a key after it count as a duplicate key here, where bare etcd sees an empty interval.
  *
  * @module
  */
@@ -96,18 +98,22 @@ export class Etcd3Backend implements Backend {
 		};
 	}
 
+	/**
+	 * The operand is a proto oneof: set only the member the target names. Setting them all sends
+	 * them all, and etcd keeps the last one on the wire (lease), comparing against 0 otherwise.
+	 */
 	private compare(c: Compare): ICompare {
-		return {
-			result: CMP_RESULT[c.result],
-			target: CMP_TARGET[c.target],
-			key: this.key(c.key),
-			range_end: this.rangeEnd(c.rangeEnd),
-			version: c.version ?? 0,
-			create_revision: c.createRevision ?? 0,
-			mod_revision: c.modRevision ?? 0,
-			value: c.value ? Buffer.from(c.value) : undefined,
-			lease: c.lease ?? 0
-		} as ICompare;
+		const operand =
+			c.target === 'VERSION'
+				? { version: c.version ?? 0 }
+				: c.target === 'CREATE'
+					? { create_revision: c.createRevision ?? 0 }
+					: c.target === 'MOD'
+						? { mod_revision: c.modRevision ?? 0 }
+						: c.target === 'VALUE'
+							? { value: Buffer.from(c.value ?? new Uint8Array(0)) }
+							: { lease: c.lease ?? 0 };
+		return { result: CMP_RESULT[c.result], target: CMP_TARGET[c.target], key: this.key(c.key), range_end: this.rangeEnd(c.rangeEnd), ...operand } as ICompare;
 	}
 
 	private op(op: RequestOp): IRequestOp {
