@@ -18,23 +18,13 @@ import { createConverge, type Converge } from '../../server/app';
 import { configFromEnv, type Config, type Limits } from '../../server/config';
 import { RoomClient } from '../../src/lib/collab/client';
 import { fileTexts, findEntry, textsOf } from '../../src/lib/collab/files';
-import type { Role } from '../../src/lib/collab/protocol';
+import type { RoomInfo as ApiRoomInfo } from '../../src/lib/rooms/api-client';
 
 // Every y-websocket provider adds a process 'exit' listener; tests open dozens of clients.
 if (process.getMaxListeners() < 1000) process.setMaxListeners(1000);
 
-/** What `POST /api/rooms` answers (the editor's view of a new room). */
-export interface RoomInfo {
-	id: string;
-	name: string;
-	starter: string;
-	created: string;
-	role: Role;
-	tokens: { editor: string; viewer: string };
-	links: { editor?: string; viewer: string };
-	files: Array<{ path: string; type: 'file' | 'dir'; bytes?: number }>;
-	participants: number;
-}
+/** What `POST /api/rooms` answers (the editor's view of a new room: both tokens present). */
+export type RoomInfo = ApiRoomInfo & { tokens: { editor: string; viewer: string } };
 
 export interface ServerOptions {
 	limits?: Partial<Limits>;
