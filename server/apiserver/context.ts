@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../src/lib/clock/clock';
-import { badRequest, expired, internalError, KubeError, requestEntityTooLarge, type GroupResource } from '../../src/lib/kube/api-errors';
+import { badRequest, expired, internalError, requestEntityTooLarge, type GroupResource } from '../../src/lib/kube/api-errors';
 import { coreToEventsV1, eventsV1ToCore } from '../../src/lib/kube/event-conversion';
 import { findResource, type ResourceInfo } from '../../src/lib/kube/resources';
 import { collectionKey, objectKey } from '../../src/lib/kube/storage-keys';
@@ -76,4 +76,3 @@ export function storeErrorToKube(e: unknown): unknown {
 	return internalError(e.message);
 }
 
-export { KubeError };

@@ -60,6 +60,25 @@ export interface DeleteResult {
 	deleted: boolean;
 }
 
+function checkPreconditions(t: Target, meta: Obj, pre: DeleteOptions['preconditions']): void {
+	if (pre?.uid && pre.uid !== meta.uid)
+		throw conflict(t.gr, t.name ?? '', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid ?? ''}`);
+	if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion)
+		throw conflict(t.gr, t.name ?? '', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
+}
+
+/** The object marked deleted (deletionTimestamp, grace period, finalizers; namespaces Terminating). */
+function markedForDeletion(t: Target, obj: Obj, now: number, grace: number, finalizers: string[]): Obj {
+	const next = structuredClone(obj);
+	if (!next.metadata.deletionTimestamp) next.metadata.deletionTimestamp = rfc3339(now + grace * 1000);
+	const prevGrace = next.metadata.deletionGracePeriodSeconds;
+	next.metadata.deletionGracePeriodSeconds = prevGrace === undefined ? grace : Math.min(prevGrace, grace);
+	if (finalizers.length) next.metadata.finalizers = finalizers;
+	else delete next.metadata.finalizers;
+	if (t.stored.kind === 'Namespace') next.status = { ...(next.status ?? {}), phase: 'Terminating' };
+	return next;
+}
+
 /** Deletes the target object per `opts`; retries on concurrent writes. */
 export async function deleteObject(ctx: ApiContext, t: Target, opts: DeleteOptions): Promise<DeleteResult> {
 	const key = keyOf(t);
@@ -67,34 +86,20 @@ export async function deleteObject(ctx: ApiContext, t: Target, opts: DeleteOptio
 		const cur = await ctx.storage.get(key);
 		if (!cur) throw notFound(t.gr, t.name ?? '');
 		const obj = cur.object;
-		const meta = obj.metadata;
-		const pre = opts.preconditions;
-		if (pre?.uid && pre.uid !== meta.uid)
-			throw conflict(t.gr, t.name ?? '', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid ?? ''}`);
-		if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion)
-			throw conflict(t.gr, t.name ?? '', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
+		checkPreconditions(t, obj.metadata, opts.preconditions);
 		const grace = t.stored.graceful ? podGrace(obj, opts) : 0;
-		const finalizers = gcFinalizers(meta.finalizers ?? [], opts);
+		const finalizers = gcFinalizers(obj.metadata.finalizers ?? [], opts);
 		const namespaceHeld = t.stored.kind === 'Namespace' && (obj.spec?.finalizers ?? []).length > 0;
 		if (grace > 0 || finalizers.length > 0 || namespaceHeld) {
-			const next = structuredClone(obj);
-			const now = ctx.clock.now();
-			if (!next.metadata.deletionTimestamp) next.metadata.deletionTimestamp = rfc3339(now + grace * 1000);
-			const prevGrace = next.metadata.deletionGracePeriodSeconds;
-			next.metadata.deletionGracePeriodSeconds = prevGrace === undefined ? grace : Math.min(prevGrace, grace);
-			if (finalizers.length) next.metadata.finalizers = finalizers;
-			else delete next.metadata.finalizers;
-			if (t.stored.kind === 'Namespace') next.status = { ...(next.status ?? {}), phase: 'Terminating' };
+			const next = markedForDeletion(t, obj, ctx.clock.now(), grace, finalizers);
 			if (opts.dryRun) return { object: next, deleted: false };
-			const { resourceVersion: _rv, ...rest } = next.metadata;
-			const rev = await ctx.storage.update(key, { ...next, metadata: rest }, cur.modRevision);
+			const rev = await ctx.storage.update(key, next, cur.modRevision);
 			if (rev === undefined) continue;
 			next.metadata.resourceVersion = String(rev);
 			return { object: next, deleted: false };
 		}
 		if (opts.dryRun) return { object: obj, deleted: true };
-		const rev = await ctx.storage.delete(key, cur.modRevision);
-		if (rev === undefined) continue;
+		if ((await ctx.storage.delete(key, cur.modRevision)) === undefined) continue;
 		countObject(ctx, -1);
 		return { object: obj, deleted: true };
 	}

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathNotFound } from '../../src/lib/kube/api-errors';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from '../../src/lib/kube/discovery';
 import { openApiV3Doc, openApiV3Paths } from '../../src/lib/kube/openapi-v3';
+import { openApiV2Json, openApiV2Proto } from '../../src/lib/kube/openapi-v2';
 import type { RequestInfo } from '../../src/lib/kube/request-info';
 import { negotiate, sendObject } from './http';
 
@@ -44,6 +45,26 @@ function sendRaw(res: ServerResponse, body: string, contentType = 'application/j
 	res.end(body);
 }
 
+/** What kubectl asks for, and the media type kube-openapi answers it with (no `@`: it is not a valid mime subtype). */
+const V2_PROTO = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+const V2_PROTO_REPLY = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+let openApiV2: { json: string; proto: Uint8Array } | undefined;
+
+/** `/openapi/v2`: protobuf when asked for (kubectl), JSON otherwise. */
+function serveOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
+	if (!openApiV2) {
+		const doc = openApiV2Json();
+		openApiV2 = { json: JSON.stringify(doc), proto: openApiV2Proto(doc) };
+	}
+	const accept = req.headers.accept ?? '';
+	if (accept.includes(V2_PROTO) || accept.includes(V2_PROTO_REPLY)) {
+		res.writeHead(200, { 'content-type': V2_PROTO_REPLY, 'content-length': String(openApiV2.proto.length), 'cache-control': 'no-cache, private' });
+		res.end(openApiV2.proto);
+		return;
+	}
+	sendRaw(res, openApiV2.json);
+}
+
 /** Serves discovery; returns false when the path is not a discovery document. */
 export function serveDiscovery(req: IncomingMessage, res: ServerResponse, info: Extract<RequestInfo, { kind: 'discovery' }>): void {
 	const host = req.headers.host ?? 'localhost';
@@ -76,6 +97,7 @@ export function serveOther(req: IncomingMessage, res: ServerResponse, path: stri
 		for (const gv of openApiV3Paths()) paths[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${openApiEntry(gv)!.hash}` };
 		return sendObject(res, 200, { paths });
 	}
+	if (p === 'openapi/v2') return serveOpenApiV2(req, res);
 	if (path[0] === 'openapi' && path[1] === 'v3' && path.length > 2) {
 		const e = openApiEntry(path.slice(2).join('/'));
 		if (!e) throw pathNotFound();

@@ -136,4 +136,3 @@ export function parseBody(text: string, type: string, describe: (msg: string) =>
 	}
 }
 
-export { KubeError };

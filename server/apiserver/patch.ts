@@ -11,7 +11,7 @@ import { badRequest, rejected, requestEntityTooLarge, unsupportedMediaType } fro
 import { applyJsonPatch, asJsonPatch, JsonPatchError, mergePatch } from '../../src/lib/kube/json-patch';
 import { prepareStatusUpdate, prepareUpdate } from '../../src/lib/kube/strategy';
 import { strategicMerge, StrategicMergeError } from '../../src/lib/kube/strategic-merge';
-import { parseWriteOptions } from '../../src/lib/kube/write-options';
+import { parseWriteOptions, type WriteOptions } from '../../src/lib/kube/write-options';
 import { apiVersionOf } from '../../src/lib/kube/kinds';
 import { keyOf, served, toStored, type Call } from './context';
 import { decodeWrite } from './decode-body';
@@ -33,7 +33,12 @@ export const PATCH_TYPES = [
 /** Applies a patch document of `type` to `doc` (served JSON of the object or Scale). */
 export function applyPatch(type: string, doc: Obj, patch: unknown, apiVersion: string, kind: string): Obj {
 	if (type === 'application/json-patch+json') {
-		const ops = asJsonPatch(patch);
+		let ops;
+		try {
+			ops = asJsonPatch(patch);
+		} catch (e) {
+			throw badRequest((e as Error).message);
+		}
 		if (ops.length > APISERVER_LIMITS.maxJsonPatchOperations)
 			throw requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${APISERVER_LIMITS.maxJsonPatchOperations}, got ${ops.length}`);
 		try {
@@ -57,36 +62,40 @@ export function applyPatch(type: string, doc: Obj, patch: unknown, apiVersion: s
 }
 
 export async function handlePatch(call: Call): Promise<void> {
-	const { target: t } = call;
 	const type = contentType(call.req);
 	if (!(PATCH_TYPES as readonly string[]).includes(type)) throw unsupportedMediaType(PATCH_TYPES);
 	const apply = type === 'application/apply-patch+yaml';
 	const opts = parseWriteOptions(call.query, 'PatchOptions', apply);
 	const text = await readBody(call.req);
 	const patch = parseBody(text, apply ? 'application/yaml' : 'application/json', (msg) => msg.replace("couldn't get version/kind; json parse error: ", ''));
-	const r = t.resource;
-	const warnings: string[] = [];
-
-	if (t.subresource === 'scale') {
-		const result = await guaranteedUpdate(call, opts, (cur) => {
-			const scale = applyPatch(type === 'application/apply-patch+yaml' ? 'application/merge-patch+json' : type, scaleOf(t, cur), patch, 'autoscaling/v1', 'Scale');
-			return applyScale(t, cur, scale);
-		});
-		sendObject(call.res, 200, scaleOf(t, result.object));
-		return;
-	}
-
-	if (apply && !(await call.ctx.storage.get(keyOf(t)))) {
-		const decoded = decodeWrite(r, { ...(patch as Obj), metadata: { ...((patch as Obj)?.metadata ?? {}), name: t.name } }, opts.fieldValidation);
-		const created = await createObject(call, decoded.object, opts);
-		sendObject(call.res, 201, objectBody(call, created), { warnings: decoded.warnings });
-		return;
-	}
+	// Server-side apply without field ownership (milestone 2): a JSON merge patch, or a create.
 	const mergeType = apply ? 'application/merge-patch+json' : type;
+	if (call.target.subresource === 'scale') return patchScale(call, mergeType, patch, opts);
+	if (apply && !(await call.ctx.storage.get(keyOf(call.target)))) return applyCreate(call, patch, opts);
+	return patchObject(call, mergeType, patch, opts);
+}
+
+async function patchScale(call: Call, type: string, patch: unknown, opts: WriteOptions): Promise<void> {
+	const t = call.target;
+	const result = await guaranteedUpdate(call, opts, (cur) => applyScale(t, cur, applyPatch(type, scaleOf(t, cur), patch, 'autoscaling/v1', 'Scale')));
+	sendObject(call.res, 200, scaleOf(t, result.object));
+}
+
+async function applyCreate(call: Call, patch: unknown, opts: WriteOptions): Promise<void> {
+	const body = patch && typeof patch === 'object' ? (patch as Obj) : {};
+	const decoded = decodeWrite(call.target.resource, { ...body, metadata: { ...(body.metadata ?? {}), name: call.target.name } }, opts.fieldValidation);
+	const created = await createObject(call, decoded.object, opts);
+	sendObject(call.res, 201, objectBody(call, created), { warnings: decoded.warnings });
+}
+
+async function patchObject(call: Call, type: string, patch: unknown, opts: WriteOptions): Promise<void> {
+	const { target: t } = call;
+	const r = t.resource;
+	let warnings: string[] = [];
 	const result = await guaranteedUpdate(call, { dryRun: opts.dryRun, status: t.subresource === 'status' }, (cur) => {
-		const patched = applyPatch(mergeType, served(t, cur), patch, apiVersionOf(r), r.kind);
+		const patched = applyPatch(type, served(t, cur), patch, apiVersionOf(r), r.kind);
 		const decoded = decodeWrite(r, patched, opts.fieldValidation, true);
-		warnings.splice(0, warnings.length, ...decoded.warnings);
+		warnings = decoded.warnings;
 		const next = toStored(t, decoded.object);
 		if (next.metadata?.name !== t.name) throw badRequest(`the name of the object (${next.metadata?.name ?? ''}) does not match the name on the URL (${t.name})`);
 		return keepRV(t.subresource === 'status' ? prepareStatusUpdate(next, cur) : prepareUpdate(t.stored, next, cur), next);

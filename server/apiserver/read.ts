@@ -51,13 +51,8 @@ export interface ListResult {
 	remainingItemCount?: number;
 }
 
-/** Lists the target's collection per `opts` (see the module comment for the semantics). */
-export async function listObjects(call: Pick<Call, 'ctx' | 'target'>, opts: ListOptions): Promise<ListResult> {
-	const { ctx, target: t } = call;
-	const prefix = prefixOf(t);
-	let from = prefix;
-	let revision = 0;
-	let limit = opts.limit;
+/** Where a list starts reading: a continue token's key and revision, an exact revision, or now. */
+async function listStart(call: Pick<Call, 'ctx'>, opts: ListOptions, prefix: string): Promise<{ from: string; revision: number; limit: number }> {
 	const rv = opts.resourceVersion;
 	if (opts.continue) {
 		if (rv && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
@@ -67,16 +62,23 @@ export async function listObjects(call: Pick<Call, 'ctx' | 'target'>, opts: List
 		} catch (e) {
 			throw badRequest(`invalid continue token: ${(e as Error).message}`);
 		}
-		from = token.fromKey;
-		revision = token.revision === -1 ? 0 : token.revision;
-	} else if (rv && rv !== '0') {
+		return { from: token.fromKey, revision: token.revision === -1 ? 0 : token.revision, limit: opts.limit };
+	}
+	if (rv && rv !== '0') {
 		const wanted = parseResourceVersion(rv);
-		const current = await ctx.storage.revision();
+		const current = await call.ctx.storage.revision();
 		if (wanted > current) throw tooLargeResourceVersion(wanted, current);
-		if (opts.resourceVersionMatch === 'Exact') revision = wanted;
-	} else if (rv === '0') limit = 0; // served "from the cache": kube ignores limit for resourceVersion=0
-	const match = matcher(t, opts);
-	const filtered = opts.labelSelector.requirements.length > 0 || opts.fieldSelector.terms.length > 0;
+		return { from: prefix, revision: opts.resourceVersionMatch === 'Exact' ? wanted : 0, limit: opts.limit };
+	}
+	// resourceVersion=0 is served "from the cache" in kube, where limit is ignored.
+	return { from: prefix, revision: 0, limit: rv === '0' ? 0 : opts.limit };
+}
+
+/** Lists the target's collection per `opts` (see the module comment for the semantics). */
+export async function listObjects(call: Pick<Call, 'ctx' | 'target'>, opts: ListOptions): Promise<ListResult> {
+	const prefix = prefixOf(call.target);
+	let { from, revision, limit } = await listStart(call, opts, prefix);
+	const match = matcher(call.target, opts);
 	const items: Stored[] = [];
 	let batch = limit;
 	let count = -1;
@@ -84,15 +86,13 @@ export async function listObjects(call: Pick<Call, 'ctx' | 'target'>, opts: List
 	let remaining = false;
 	try {
 		for (;;) {
-			const page = await ctx.storage.page(prefix, from, revision, batch);
+			const page = await call.ctx.storage.page(prefix, from, revision, batch);
 			revision = page.revision;
 			if (count < 0) count = page.count;
 			let i = 0;
-			for (; i < page.items.length; i++) {
-				if (limit && items.length === limit) break;
-				const s = page.items[i];
-				lastKey = s.key;
-				if (match(s.object)) items.push(s);
+			for (; i < page.items.length && !(limit && items.length === limit); i++) {
+				lastKey = page.items[i].key;
+				if (match(page.items[i].object)) items.push(page.items[i]);
 			}
 			if (limit && items.length === limit) {
 				remaining = i < page.items.length || page.more;
@@ -103,21 +103,25 @@ export async function listObjects(call: Pick<Call, 'ctx' | 'target'>, opts: List
 			batch = Math.min(batch * 2, MAX_PAGE);
 		}
 	} catch (e) {
-		if (e instanceof StoreError && e.message.includes('compacted')) {
-			if (opts.continue) {
-				const err = expired(INCONSISTENT_CONTINUE);
-				err.continueToken = encodeContinue(from, prefix, -1);
-				throw err;
-			}
-		}
-		throw storeErrorToKube(e);
+		throw listError(e, opts, from, prefix);
 	}
 	const out: ListResult = { items, revision };
 	if (remaining) {
 		out.continue = encodeContinue(lastKey + '\0', prefix, revision);
+		const filtered = opts.labelSelector.requirements.length > 0 || opts.fieldSelector.terms.length > 0;
 		if (!filtered && count >= 0) out.remainingItemCount = count - items.length;
 	}
 	return out;
+}
+
+/** A compacted continue token answers 410 with a token that goes on at the latest revision. */
+function listError(e: unknown, opts: ListOptions, from: string, prefix: string): unknown {
+	if (opts.continue && e instanceof StoreError && e.message.includes('compacted')) {
+		const err = expired(INCONSISTENT_CONTINUE);
+		err.continueToken = encodeContinue(from, prefix, -1);
+		return err;
+	}
+	return storeErrorToKube(e);
 }
 
 function includeOf(query: URLSearchParams): IncludeObject {

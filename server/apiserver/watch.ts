@@ -8,14 +8,14 @@
  *
  * @module
  */
-import { tooManyRequests, expired } from '../../src/lib/kube/api-errors';
+import { expired, tooManyRequests } from '../../src/lib/kube/api-errors';
 import { parseResourceVersion, type ListOptions } from '../../src/lib/kube/list-options';
 import { requiresExactMatch } from '../../src/lib/kube/field-selector';
 import { buildTable } from '../../src/lib/kube/tables';
 import { apiVersionOf } from '../../src/lib/kube/kinds';
 import { prefixEnd, utf8 } from '../../src/lib/store/bytes';
 import type { Event } from '../../src/lib/store/types';
-import type { WatchMessage } from '../../src/lib/store/backend';
+import type { Watch, WatchMessage } from '../../src/lib/store/backend';
 import { keyOf, prefixOf, served, type Call } from './context';
 import { matcher, listObjects } from './read';
 import { decode } from './storage';
@@ -26,128 +26,163 @@ type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 const watchCounts = new WeakMap<object, number>();
 
-export async function handleWatch(call: Call, opts: ListOptions): Promise<void> {
-	const { ctx, target: t, req, res, wanted, query } = call;
-	const open = watchCounts.get(ctx.room) ?? 0;
-	if (open >= APISERVER_LIMITS.maxWatchesPerRoom)
-		throw tooManyRequests(`too many watches in this room (${APISERVER_LIMITS.maxWatchesPerRoom}); close some and retry`);
-	const match = matcher(t, opts);
+/** Where a watch starts: initial objects at a revision, or a resourceVersion (maybe compacted). */
+interface Start {
+	revision: number;
+	initial: Obj[];
+	compactedAt?: number;
+}
+
+async function startOf(call: Call, opts: ListOptions): Promise<Start> {
 	const rv = opts.resourceVersion;
-	const initial = rv === undefined || rv === '' || rv === '0' || opts.sendInitialEvents === true;
-	let start: number;
-	let initialItems: Obj[] = [];
-	let tooOld: { requested: number; compact: number } | undefined;
-	if (initial) {
+	if (rv === undefined || rv === '' || rv === '0' || opts.sendInitialEvents === true) {
 		const list = await listObjects(call, { ...opts, limit: 0, continue: undefined, resourceVersion: undefined, resourceVersionMatch: undefined });
-		start = list.revision;
-		initialItems = list.items.map((s) => s.object);
-	} else {
-		start = parseResourceVersion(rv!);
-		const status = await ctx.storage.backend.status();
-		if (start < status.compactRevision) tooOld = { requested: start, compact: status.compactRevision };
+		return { revision: list.revision, initial: list.items.map((s) => s.object) };
+	}
+	const revision = parseResourceVersion(rv);
+	const status = await call.ctx.storage.backend.status();
+	return { revision, initial: [], compactedAt: revision < status.compactRevision ? status.compactRevision : undefined };
+}
+
+/** One open watch response. */
+class WatchStream {
+	private closed = false;
+	private headersSent = false;
+	private readonly match: (o: Obj) => boolean;
+	private readonly release: () => void;
+	private cancels: Array<() => void> = [];
+	private cancelTimeout = () => {};
+	private cancelBookmark = () => {};
+
+	constructor(
+		private readonly call: Call,
+		private readonly opts: ListOptions
+	) {
+		this.match = matcher(call.target, opts);
+		const room = call.ctx.room;
+		watchCounts.set(room, (watchCounts.get(room) ?? 0) + 1);
+		this.release = room.hold();
+		call.res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private', 'transfer-encoding': 'chunked' });
+		call.res.flushHeaders();
+		call.req.on('close', this.finish);
+		call.res.on('close', this.finish);
 	}
 
-	watchCounts.set(ctx.room, open + 1);
-	const release = ctx.room.hold();
-	res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private', 'transfer-encoding': 'chunked' });
-	res.flushHeaders();
-	const include = query.get('includeObject');
-	let headersSent = false;
-	const render = (obj: Obj, stored: Obj): unknown => {
-		if (wanted.as === 'table') {
-			const table = buildTable(t.resource, [obj], { resourceVersion: obj.metadata?.resourceVersion }, {
-				include: include === 'None' || include === 'Object' ? include : 'Metadata',
-				now: ctx.clock.now(),
-				noHeaders: headersSent,
-				printable: t.resource.storedAs ? () => stored : undefined
-			});
-			headersSent = true;
-			return table;
-		}
+	/** The event object in the representation the client asked for. */
+	private render(stored: Obj): unknown {
+		const { target: t, wanted, ctx, query } = this.call;
+		const obj = served(t, stored);
 		if (wanted.as === 'partial') return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
-		return obj;
-	};
-	let closed = false;
-	const send = (type: EventType, object: unknown) => {
-		if (closed) return;
+		if (wanted.as !== 'table') return obj;
+		const include = query.get('includeObject');
+		const table = buildTable(t.resource, [obj], { resourceVersion: obj.metadata?.resourceVersion }, {
+			include: include === 'None' || include === 'Object' ? include : 'Metadata',
+			now: ctx.clock.now(),
+			noHeaders: this.headersSent,
+			printable: t.resource.storedAs ? () => stored : undefined
+		});
+		this.headersSent = true;
+		return table;
+	}
+
+	send(type: EventType, object: unknown): void {
+		if (this.closed) return;
+		const res = this.call.res;
 		res.write(JSON.stringify({ type, object }) + '\n');
-		if (res.writableLength > APISERVER_LIMITS.maxWatchBufferBytes) finish();
-	};
-	const bookmark = (revision: number, initialEnd = false) => {
+		if (res.writableLength > APISERVER_LIMITS.maxWatchBufferBytes) this.finish();
+	}
+
+	sendObject(type: EventType, stored: Obj): void {
+		this.send(type, this.render(stored));
+	}
+
+	bookmark(revision: number, initialEnd = false): void {
 		const metadata: Obj = { resourceVersion: String(revision) };
 		if (initialEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
-		send('BOOKMARK', { kind: t.resource.kind, apiVersion: apiVersionOf(t.resource), metadata });
-	};
-
-	let stopWatch = () => {};
-	let cancelTimeout = () => {};
-	let cancelBookmark = () => {};
-	const finish = () => {
-		if (closed) return;
-		closed = true;
-		stopWatch();
-		cancelTimeout();
-		cancelBookmark();
-		watchCounts.set(ctx.room, Math.max(0, (watchCounts.get(ctx.room) ?? 1) - 1));
-		release();
-		res.end();
-	};
-	req.on('close', finish);
-	res.on('close', finish);
-
-	if (tooOld) {
-		const err = expired(`too old resource version: ${tooOld.requested} (${tooOld.compact})`);
-		send('ERROR', err.toStatus());
-		finish();
-		return;
+		const r = this.call.target.resource;
+		this.send('BOOKMARK', { kind: r.kind, apiVersion: apiVersionOf(r), metadata });
 	}
-	for (const o of initialItems) send('ADDED', render(served(t, o), o));
-	if (opts.sendInitialEvents && opts.allowWatchBookmarks) bookmark(start, true);
 
-	const onEvent = (e: Event) => {
+	/** A store event as kube's watch event (selector transitions become ADDED/DELETED). */
+	onEvent(e: Event): void {
 		if (e.type === 'DELETE') {
 			if (!e.prevKv) return;
 			const prev = decode(e.prevKv).object;
 			prev.metadata.resourceVersion = String(e.kv.modRevision);
-			if (match(prev)) send('DELETED', render(served(t, prev), prev));
+			if (this.match(prev)) this.sendObject('DELETED', prev);
 			return;
 		}
 		const now = decode(e.kv).object;
-		const before = e.prevKv ? decode(e.prevKv).object : undefined;
-		const isMatch = match(now);
-		const wasMatch = before ? match(before) : false;
-		if (isMatch && !wasMatch) send('ADDED', render(served(t, now), now));
-		else if (isMatch) send('MODIFIED', render(served(t, now), now));
-		else if (wasMatch) send('DELETED', render(served(t, now), now));
-	};
-	const onMessage = (m: WatchMessage) => {
-		if (closed) return;
-		if (m.type === 'events') for (const e of m.events) onEvent(e);
+		const isMatch = this.match(now);
+		const wasMatch = e.prevKv ? this.match(decode(e.prevKv).object) : false;
+		if (isMatch) this.sendObject(wasMatch ? 'MODIFIED' : 'ADDED', now);
+		else if (wasMatch) this.sendObject('DELETED', now);
+	}
+
+	onMessage = (m: WatchMessage, start: number): void => {
+		if (this.closed) return;
+		if (m.type === 'events') for (const e of m.events) this.onEvent(e);
 		else if (m.type === 'progress') {
-			if (opts.allowWatchBookmarks) bookmark(m.revision);
+			if (this.opts.allowWatchBookmarks) this.bookmark(m.revision);
 		} else if (m.type === 'compacted') {
-			send('ERROR', expired(`too old resource version: ${start} (${m.compactRevision})`).toStatus());
-			finish();
-		} else finish();
+			this.send('ERROR', expired(`too old resource version: ${start} (${m.compactRevision})`).toStatus());
+			this.finish();
+		} else this.finish();
 	};
+
+	/** Ends the stream after `timeoutSeconds` (kube: a random 30-60 min without), bookmarks on a timer. */
+	schedule(w: Watch): void {
+		const { clock } = this.call.ctx;
+		const t = this.opts.timeoutSeconds;
+		const timeoutMs = t !== undefined && t > 0 ? t * 1000 : APISERVER_LIMITS.minWatchTimeoutMs * (1 + Math.random());
+		this.cancelTimeout = clock.setTimer(timeoutMs, this.finish);
+		if (!this.opts.allowWatchBookmarks) return;
+		const tick = () => {
+			if (this.closed) return;
+			w.requestProgress();
+			this.cancelBookmark = clock.setTimer(APISERVER_LIMITS.bookmarkIntervalMs, tick);
+		};
+		this.cancelBookmark = clock.setTimer(APISERVER_LIMITS.bookmarkIntervalMs, tick);
+	}
+
+	onClose(fn: () => void): void {
+		if (this.closed) fn();
+		else this.cancels.push(fn);
+	}
+
+	finish = (): void => {
+		if (this.closed) return;
+		this.closed = true;
+		for (const cancel of this.cancels) cancel();
+		this.cancelTimeout();
+		this.cancelBookmark();
+		const room = this.call.ctx.room;
+		watchCounts.set(room, Math.max(0, (watchCounts.get(room) ?? 1) - 1));
+		this.release();
+		this.call.res.end();
+	};
+}
+
+export async function handleWatch(call: Call, opts: ListOptions): Promise<void> {
+	const { ctx, target: t } = call;
+	if ((watchCounts.get(ctx.room) ?? 0) >= APISERVER_LIMITS.maxWatchesPerRoom)
+		throw tooManyRequests(`too many watches in this room (${APISERVER_LIMITS.maxWatchesPerRoom}); close some and retry`);
+	const start = await startOf(call, opts);
+	const stream = new WatchStream(call, opts);
+	if (start.compactedAt !== undefined) {
+		stream.send('ERROR', expired(`too old resource version: ${start.revision} (${start.compactedAt})`).toStatus());
+		stream.finish();
+		return;
+	}
+	for (const o of start.initial) stream.sendObject('ADDED', o);
+	if (opts.sendInitialEvents && opts.allowWatchBookmarks) stream.bookmark(start.revision, true);
+	// A single object (metadata.name=x) is watched on its own key, like kube does.
 	const name = requiresExactMatch(opts.fieldSelector, 'metadata.name');
 	const single = name !== undefined && (!t.stored.namespaced || t.namespace) ? keyOf(t, name) : undefined;
 	const key = utf8(single ?? prefixOf(t));
-	const w = ctx.storage.backend.watch({ key, rangeEnd: single ? undefined : prefixEnd(key), startRevision: start + 1, prevKv: true }, onMessage);
-	stopWatch = () => w.cancel();
-	if (closed) w.cancel();
-
-	const timeoutMs =
-		opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0
-			? opts.timeoutSeconds * 1000
-			: APISERVER_LIMITS.minWatchTimeoutMs * (1 + Math.random());
-	cancelTimeout = ctx.clock.setTimer(timeoutMs, finish);
-	if (opts.allowWatchBookmarks) {
-		const tick = () => {
-			if (closed) return;
-			w.requestProgress();
-			cancelBookmark = ctx.clock.setTimer(APISERVER_LIMITS.bookmarkIntervalMs, tick);
-		};
-		cancelBookmark = ctx.clock.setTimer(APISERVER_LIMITS.bookmarkIntervalMs, tick);
-	}
+	const w = ctx.storage.backend.watch({ key, rangeEnd: single ? undefined : prefixEnd(key), startRevision: start.revision + 1, prevKv: true }, (m) =>
+		stream.onMessage(m, start.revision)
+	);
+	stream.onClose(() => w.cancel());
+	stream.schedule(w);
 }

@@ -15,7 +15,7 @@ import { prepareCreate, prepareStatusUpdate, prepareUpdate } from '../../src/lib
 import { validateCreate, validateUpdate } from '../../src/lib/kube/validation';
 import { parseWriteOptions, type WriteOptions } from '../../src/lib/kube/write-options';
 import { objectKey } from '../../src/lib/kube/storage-keys';
-import { keyOf, served, toStored, type Call, type Target } from './context';
+import { keyOf, toStored, type Call, type Target } from './context';
 import { decodeWrite } from './decode-body';
 import { contentType, parseBody, readBodyBytes, sendObject } from './http';
 import { decodeKubeProtobuf, ProtobufError } from '../../src/lib/kube/protobuf';
@@ -177,6 +177,7 @@ export async function handleUpdate(call: Call): Promise<void> {
 	if (bodyName !== t.name) throw badRequest(`the name of the object (${bodyName}) does not match the name on the URL (${t.name})`);
 	if (t.stored.namespaced && object.metadata?.namespace && object.metadata.namespace !== t.namespace)
 		throw badRequest(`the namespace of the provided object (${object.metadata.namespace}) does not match the namespace sent on the request (${t.namespace})`);
+	if (t.stored.namespaced) object.metadata.namespace = t.namespace;
 	const stored = toStored(t, object);
 	if (t.resource.createOnUpdate && !(await call.ctx.storage.get(keyOf(t)))) {
 		const created = await createObject(call, object, opts);
@@ -187,7 +188,6 @@ export async function handleUpdate(call: Call): Promise<void> {
 	sendObject(call.res, 200, objectBody(call, r.object), { warnings, yaml: call.wanted.as === 'object' && call.wanted.yaml });
 }
 
-export { served };
 
 /** PUT of `/status`: only the status of the request is stored. */
 export async function handleUpdateStatus(call: Call): Promise<void> {

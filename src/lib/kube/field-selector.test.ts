@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFieldLabels, matchesFields, objectFields, parseFieldSelector, requiresExactMatch, supportedFieldLabels } from './field-selector';
 
 describe('parseFieldSelector', () => {
-	it.each([
+	it.each<{ input: string; fields: Record<string, string>; want: boolean }>([
 		{ input: 'metadata.name=web', fields: { 'metadata.name': 'web' }, want: true },
 		{ input: 'metadata.name==web', fields: { 'metadata.name': 'web' }, want: true },
 		{ input: 'status.phase!=Running', fields: { 'status.phase': 'Pending' }, want: true },

@@ -62,6 +62,39 @@ function initStatus(pod: Obj, t: Tally, restartableRestarts: { n: number; last: 
 	return false;
 }
 
+/** The regular containers' part of the status (counted from the last, like kubectl). */
+function containerStatus(pod: Obj, t: Tally): void {
+	const status = pod.status ?? {};
+	let hasRunning = false;
+	const statuses: Obj[] = status.containerStatuses ?? [];
+	for (let i = statuses.length - 1; i >= 0; i--) {
+		const c = statuses[i];
+		t.restarts += c.restartCount ?? 0;
+		if (c.lastState?.terminated) t.lastRestart = Math.max(t.lastRestart, finishedAt(c));
+		const wait = c.state?.waiting;
+		const term = c.state?.terminated;
+		if (wait?.reason) t.reason = wait.reason;
+		else if (term?.reason) t.reason = term.reason;
+		else if (term) t.reason = term.signal ? `Signal:${term.signal}` : `ExitCode:${term.exitCode ?? 0}`;
+		else if (c.ready && c.state?.running) {
+			hasRunning = true;
+			t.ready++;
+		}
+	}
+	if (t.reason === 'Completed' && hasRunning) {
+		const ready = (status.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
+		t.reason = ready ? 'Running' : 'NotReady';
+	}
+}
+
+function readinessGates(pod: Obj): string {
+	const gates: Obj[] = pod.spec?.readinessGates ?? [];
+	if (!gates.length) return '<none>';
+	const conditions: Obj[] = pod.status?.conditions ?? [];
+	const ok = gates.filter((g) => conditions.find((c) => c.type === g.conditionType)?.status === 'True').length;
+	return `${ok}/${gates.length}`;
+}
+
 /** The cells and conditions of a pod's row at `now`. */
 export function podRow(pod: Obj, now: number): { cells: unknown[]; conditions?: RowCondition[] } {
 	const spec = pod.spec ?? {};
@@ -71,61 +104,29 @@ export function podRow(pod: Obj, now: number): { cells: unknown[]; conditions?: 
 	for (const c of spec.initContainers ?? []) if (restartable(c)) total++;
 	const t: Tally = { reason: status.reason || phase, restarts: 0, ready: 0, lastRestart: 0 };
 	for (const cond of status.conditions ?? []) if (cond.type === 'PodScheduled' && cond.reason === 'SchedulingGated') t.reason = 'SchedulingGated';
-	const conditions = phase === 'Succeeded' ? SUCCEEDED : phase === 'Failed' ? FAILED : undefined;
-
 	const rr = { n: 0, last: 0 };
 	const initializing = initStatus(pod, t, rr);
 	const initialized = (status.conditions ?? []).some((c: Obj) => c.type === 'Initialized' && c.status === 'True');
 	if (!initializing || initialized) {
 		t.restarts = rr.n;
 		t.lastRestart = rr.last;
-		let hasRunning = false;
-		const statuses: Obj[] = status.containerStatuses ?? [];
-		for (let i = statuses.length - 1; i >= 0; i--) {
-			const c = statuses[i];
-			t.restarts += c.restartCount ?? 0;
-			if (c.lastState?.terminated) t.lastRestart = Math.max(t.lastRestart, finishedAt(c));
-			const wait = c.state?.waiting;
-			const term = c.state?.terminated;
-			if (wait?.reason) t.reason = wait.reason;
-			else if (term?.reason) t.reason = term.reason;
-			else if (term) t.reason = term.signal ? `Signal:${term.signal}` : `ExitCode:${term.exitCode ?? 0}`;
-			else if (c.ready && c.state?.running) {
-				hasRunning = true;
-				t.ready++;
-			}
-		}
-		if (t.reason === 'Completed' && hasRunning) {
-			const ready = (status.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
-			t.reason = ready ? 'Running' : 'NotReady';
-		}
+		containerStatus(pod, t);
 	}
 	const deleting = !!pod.metadata?.deletionTimestamp;
 	if (deleting && status.reason === 'NodeLost') t.reason = 'Unknown';
 	else if (deleting && phase !== 'Failed' && phase !== 'Succeeded') t.reason = 'Terminating';
-
 	const restarts = t.restarts !== 0 && t.lastRestart > 0 ? `${t.restarts} (${since(new Date(t.lastRestart).toISOString(), now)} ago)` : String(t.restarts);
-	const podIP: string = status.podIPs?.[0]?.ip || '<none>';
-	let gates = '<none>';
-	const readinessGates: Obj[] = spec.readinessGates ?? [];
-	if (readinessGates.length) {
-		let trueCount = 0;
-		for (const g of readinessGates) {
-			const c = (status.conditions ?? []).find((x: Obj) => x.type === g.conditionType);
-			if (c?.status === 'True') trueCount++;
-		}
-		gates = `${trueCount}/${readinessGates.length}`;
-	}
 	const cells = [
 		pod.metadata?.name ?? '',
 		`${t.ready}/${total}`,
 		t.reason,
 		restarts,
 		since(pod.metadata?.creationTimestamp, now),
-		podIP,
+		status.podIPs?.[0]?.ip || '<none>',
 		spec.nodeName || '<none>',
 		status.nominatedNodeName || '<none>',
-		gates
+		readinessGates(pod)
 	];
+	const conditions = phase === 'Succeeded' ? SUCCEEDED : phase === 'Failed' ? FAILED : undefined;
 	return conditions ? { cells, conditions } : { cells };
 }
