@@ -39,6 +39,8 @@ export interface Report {
 	when: string;
 	machine: Machine;
 	rows: Row[];
+	/** Optional free-text remarks (machine load, settings, caveats), printed below the table. */
+	notes?: string[];
 }
 
 export interface RowSpec {
@@ -82,8 +84,8 @@ function round(n: number, digits: number): number {
 }
 
 /** Writes `bench/results/<name>.json` and prints the table; returns the report. */
-export function writeReport(name: string, rows: Row[], dir = RESULTS_DIR): Report {
-	const report: Report = { name, when: new Date().toISOString(), machine: machine(), rows };
+export function writeReport(name: string, rows: Row[], dir = RESULTS_DIR, notes?: string[]): Report {
+	const report: Report = { name, when: new Date().toISOString(), machine: machine(), rows, ...(notes?.length ? { notes } : {}) };
 	mkdirSync(dir, { recursive: true });
 	const file = join(dir, `${name}.json`);
 	writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
@@ -120,7 +122,8 @@ export function formatTable(report: Report): string {
 		line(head),
 		line(widths.map((w) => '-'.repeat(w))),
 		...body.map(line),
-		...(names.length ? ['', ...names.map((n, i) => `[${i + 1}] ${n}`)] : [])
+		...(names.length ? ['', ...names.map((n, i) => `[${i + 1}] ${n}`)] : []),
+		...(report.notes?.length ? ['', ...report.notes.map((n) => `note: ${n}`)] : [])
 	].join('\n');
 }
 

@@ -30,6 +30,8 @@ export interface ChildServerOptions {
 	dataDir: string;
 	/** 0 (default) picks a free port; pass the previous port to restart "in place". */
 	port?: number;
+	/** Port of the etcd gRPC API (ETCD_PORT): 0 (default) picks a free port. */
+	etcdPort?: number;
 	limits?: Partial<Limits>;
 	idleUnloadMs?: number;
 	env?: Record<string, string>;
@@ -51,10 +53,20 @@ export interface ProcessStats {
 	loaded: number;
 }
 
+/** What `POST /api/rooms` answers (the editor's view of a new room), as far as harnesses need it. */
+export interface ChildRoom {
+	id: string;
+	tokens: { editor: string; viewer: string };
+}
+
 export interface ChildServer {
 	port: number;
 	pid: number;
 	origin: string;
+	/** The etcd gRPC API's port, undefined when the server could not bind it. */
+	etcdPort: number | undefined;
+	/** `127.0.0.1:<etcdPort>` for etcd clients (throws when the etcd API is not up). */
+	etcdEndpoint(): string;
 	process: ChildProcess;
 	/** Resolves with the exit code or signal once the process is gone. */
 	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -64,6 +76,8 @@ export interface ChildServer {
 	stop(): Promise<void>;
 	stats(): Promise<ProcessStats>;
 	gc(): Promise<boolean>;
+	/** Creates a room through the rooms API (`POST /api/rooms`). */
+	createRoom(starter?: string, name?: string): Promise<ChildRoom>;
 }
 
 /** Starts a server process and resolves once it listens. */
@@ -73,7 +87,7 @@ export async function startChildServer(opts: ChildServerOptions): Promise<ChildS
 		DATA_DIR: opts.dataDir,
 		PORT: String(opts.port ?? 0),
 		HOST: '127.0.0.1',
-		ETCD_PORT: '0',
+		ETCD_PORT: String(opts.etcdPort ?? 0),
 		...(opts.idleUnloadMs !== undefined ? { IDLE_UNLOAD_MS: String(opts.idleUnloadMs) } : {}),
 		...(opts.verbose ? { CONVERGE_LOG: '1' } : {}),
 		...opts.env
@@ -89,15 +103,15 @@ export async function startChildServer(opts: ChildServerOptions): Promise<ChildS
 	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
 		child.once('exit', (code, signal) => resolve({ code, signal }))
 	);
-	const { port, pid } = await new Promise<{ port: number; pid: number }>((resolve, reject) => {
+	const { port, pid, etcdPort } = await new Promise<{ port: number; pid: number; etcdPort?: number }>((resolve, reject) => {
 		let out = '';
 		const onData = (d: Buffer) => {
 			out += d.toString();
 			// Other output (e.g. --trace-gc) may come first: take the line that announces the port.
-			const m = /^\{"port":\d+,"pid":\d+\}$/m.exec(out);
+			const m = /^\{"port":\d+,"pid":\d+(,"etcdPort":\d+)?\}$/m.exec(out);
 			if (!m) return;
 			child.stdout?.off('data', onData);
-			resolve(JSON.parse(m[0]) as { port: number; pid: number });
+			resolve(JSON.parse(m[0]) as { port: number; pid: number; etcdPort?: number });
 		};
 		child.stdout?.on('data', onData);
 		void exited.then(({ code, signal }) => reject(new Error(`server process exited (${code ?? signal}) before listening:\n${stderr}`)));
@@ -111,6 +125,11 @@ export async function startChildServer(opts: ChildServerOptions): Promise<ChildS
 		port,
 		pid,
 		origin,
+		etcdPort,
+		etcdEndpoint() {
+			if (!etcdPort) throw new Error(`server ${pid} has no etcd API (ETCD_PORT ${opts.etcdPort ?? 0} could not be bound)`);
+			return `127.0.0.1:${etcdPort}`;
+		},
 		process: child,
 		exited,
 		async kill(signal = 'SIGKILL') {
@@ -126,6 +145,15 @@ export async function startChildServer(opts: ChildServerOptions): Promise<ChildS
 		},
 		async gc() {
 			return (await fetch(`${origin}/__test/gc`, { method: 'POST' })).status === 204;
+		},
+		async createRoom(starter = 'blank', name?: string) {
+			const res = await fetch(`${origin}/api/rooms`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ starter, name })
+			});
+			if (res.status !== 201) throw new Error(`creating a room answered ${res.status}: ${await res.text()}`);
+			return (await res.json()) as ChildRoom;
 		}
 	};
 }

@@ -1,8 +1,9 @@
 /**
  * Entry of a converge server running as its own process, for restart, kill -9 and benchmark runs:
  * `node --import tsx tests/helpers/server-process.ts` with the usual environment (DATA_DIR, PORT,
- * limits; HOST defaults to 127.0.0.1). It prints one line `{"port":N,"pid":P}` on stdout once
- * listening. Unlike server/index.ts it needs no SvelteKit build.
+ * limits; HOST defaults to 127.0.0.1). It prints one line `{"port":N,"pid":P,"etcdPort":E}` on
+ * stdout once listening (`etcdPort`: the bound etcd gRPC port, absent when it could not be
+ * bound). Unlike server/index.ts it needs no SvelteKit build.
  *
  * Extra routes for the harness: `GET /__test/stats` answers the process's CPU time (µs), memory
  * and event-loop delay; `POST /__test/gc` runs a full GC when started with `--expose-gc`.
@@ -58,7 +59,8 @@ server.on('upgrade', (req, socket, head) => {
 server.listen(config.port, config.host, () => {
 	const addr = server.address();
 	const port = typeof addr === 'object' && addr ? addr.port : config.port;
-	process.stdout.write(JSON.stringify({ port, pid: process.pid }) + '\n');
+	const etcdPort = converge.etcd.port;
+	process.stdout.write(JSON.stringify({ port, pid: process.pid, ...(etcdPort ? { etcdPort } : {}) }) + '\n');
 });
 
 let stopping = false;
