@@ -45,8 +45,18 @@ export class TokenIssuer {
 		return want.length === given.length && timingSafeEqual(want, given);
 	}
 
+	/** HMACs memoized by their input: every call checks its token, and the input rarely changes. */
+	private macs = new Map<string, string>();
+
 	private mac(room: Room, role: Role): string {
-		return createHmac('sha256', this.secret).update(`${room.id}\n${role}\n${room.meta.tokens[role]}`).digest('base64url');
+		const input = `${room.id}\n${role}\n${room.meta.tokens[role]}`;
+		let mac = this.macs.get(input);
+		if (mac === undefined) {
+			if (this.macs.size >= 10_000) this.macs.clear();
+			mac = createHmac('sha256', this.secret).update(input).digest('base64url');
+			this.macs.set(input, mac);
+		}
+		return mac;
 	}
 }
 

@@ -26,8 +26,8 @@ import type {
 	TxnResponse
 } from '../../src/lib/store/types';
 
-/** int64/uint64 on the wire: a decimal string. */
-export type Int64 = string;
+/** int64 on the wire: decoded as a string (longs: String), encoded from a number. */
+export type Int64 = string | number;
 
 export interface PbHeader {
 	cluster_id?: Int64;
@@ -136,8 +136,9 @@ export function num(v: Int64 | number | undefined): number {
 	return v === undefined ? 0 : Number(v);
 }
 
+/** Numbers go out as they are: a decimal string would be parsed back by protobufjs on every field. */
 export function int64(n: number): Int64 {
-	return String(n);
+	return n;
 }
 
 /** A private copy of request bytes. */

@@ -34,7 +34,7 @@ import { requestBytes } from './protos';
 export interface KvService {
 	Range(c: Caller, req: PbRangeRequest): Promise<PbRangeResponse>;
 	Put(c: Caller, req: PbPutRequest): Promise<{ header: PbHeader; prev_kv?: PbKeyValue }>;
-	DeleteRange(c: Caller, req: PbDeleteRangeRequest): Promise<{ header: PbHeader; deleted: string; prev_kvs: PbKeyValue[] }>;
+	DeleteRange(c: Caller, req: PbDeleteRangeRequest): Promise<{ header: PbHeader; deleted: Int64; prev_kvs: PbKeyValue[] }>;
 	Txn(c: Caller, req: PbTxnRequest): Promise<PbTxnResponse>;
 	Compact(c: Caller, req: { revision: string; physical: boolean }): Promise<{ header: PbHeader }>;
 }

@@ -38,15 +38,15 @@ const create = (key: string, extra: Record<string, unknown> = {}): PbWatchReques
 	create_request: { key: Buffer.from(key), range_end: Buffer.alloc(0), start_revision: '0', progress_notify: false, filters: [], prev_kv: false, watch_id: '0', fragment: false, ...extra }
 });
 
-/** The parts of responses a test asserts on. */
+/** The parts of responses a test asserts on (int64s as the decimal strings a client decodes). */
 const brief = (rs: PbWatchResponse[]) =>
 	rs.map((r) => ({
-		id: r.watch_id,
-		rev: r.header.revision,
+		id: String(r.watch_id),
+		rev: String(r.header.revision),
 		...(r.created ? { created: true } : {}),
 		...(r.canceled ? { canceled: true } : {}),
 		...(r.cancel_reason ? { reason: r.cancel_reason } : {}),
-		...(r.compact_revision ? { compact: r.compact_revision } : {}),
+		...(r.compact_revision ? { compact: String(r.compact_revision) } : {}),
 		...(r.events ? { events: r.events.map((e) => `${e.type} ${e.kv.key} @${e.kv.mod_revision}`) } : {})
 	}));
 

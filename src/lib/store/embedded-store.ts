@@ -86,6 +86,7 @@ export class EmbeddedStore implements Backend {
 	private stopCompaction: () => void = () => {};
 	private lastTickRevision = 0;
 	private replaying = false;
+	private snapshotting = false;
 
 	private constructor(private readonly o: StoreOptions) {
 		this.engine = o.engine;
@@ -182,15 +183,18 @@ export class EmbeddedStore implements Backend {
 			}
 		);
 		this.pending = durable;
-		if (this.o.journal.count >= (this.o.snapshotEvery ?? 10_000)) this.snapshot();
+		if (!this.snapshotting && this.o.journal.count >= (this.o.snapshotEvery ?? 10_000)) this.snapshot();
 	}
 
+	/** One snapshot at a time: the journal's count drops only once the queued rewrite has run. */
 	private snapshot(): void {
+		this.snapshotting = true;
 		void this.o.journal
 			.rewrite(() =>
 				encodeRecord({ seq: this.seq, t: 'snapshot', engine: this.engine.snapshot(), leases: this.lessor.list(), leaseSeed: this.lessor.seed })
 			)
-			.catch((e) => (this.failure = new Error(`store snapshot failed: ${(e as Error).message}`)));
+			.catch((e) => (this.failure = new Error(`store snapshot failed: ${(e as Error).message}`)))
+			.finally(() => (this.snapshotting = false));
 	}
 
 	private checkUsable(): void {
