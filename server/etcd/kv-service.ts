@@ -20,6 +20,7 @@ import {
 	txnIn,
 	txnOut,
 	txnWrites,
+	type Int64,
 	type PbDeleteRangeRequest,
 	type PbHeader,
 	type PbKeyValue,
