@@ -37,11 +37,18 @@ export const DEFAULT_ETCD_OPTIONS: EtcdOptions = {
 	log: () => {}
 };
 
-/** A 64-bit id from a label and the room id, as a decimal uint64 (never 0). */
+const ids = new Map<string, Int64>();
+
+/** A 64-bit id from a label and the room id, as a decimal uint64 (never 0); computed once per room. */
 function idOf(label: string, roomId: string): Int64 {
-	const h = createHash('sha256').update(`converge ${label} ${roomId}`).digest();
-	const id = h.readBigUInt64BE(0);
-	return (id === 0n ? 1n : id).toString();
+	const key = `${label} ${roomId}`;
+	let id = ids.get(key);
+	if (id === undefined) {
+		if (ids.size >= 10_000) ids.clear();
+		const n = createHash('sha256').update(`converge ${key}`).digest().readBigUInt64BE(0);
+		ids.set(key, (id = (n === 0n ? 1n : n).toString()));
+	}
+	return id;
 }
 
 export class Caller implements Principal {
