@@ -17,7 +17,8 @@ import { Etcd3Backend } from '../../server/store/etcd3-backend';
 import { startEtcd, type RealEtcd } from '../helpers/etcd';
 
 const RUNS = Number(process.env.ETCD_PROPERTY_RUNS ?? 60);
-const seed = Number(process.env.SEED ?? Date.now() % 1_000_000);
+// CI runs a fixed seed (reproducible landings); elsewhere a fresh one explores. SEED= replays.
+const seed = Number(process.env.SEED ?? (process.env.CI ? 20261125 : Date.now() % 1_000_000));
 
 // Few keys so ranges overlap and results stay ≤ 12 (Go sorts that few stably, like we do).
 const keyArb = fc.constantFrom('a', 'b', 'ba', 'c', 'd\u00ff', 'e');

@@ -33,6 +33,12 @@ export function rangeAt(all: KeyValue[], req: RangeRequest, headerRev: number): 
 			!(req.maxCreateRevision && kv.createRevision > req.maxCreateRevision) &&
 			!(req.minCreateRevision && kv.createRevision < req.minCreateRevision)
 	);
+	const limit = req.limit ?? 0;
+	// etcd fetches only limit + 1 keys (in key order) when the *requested* order is NONE and no
+	// filter is set, and sorts just those: with a non-KEY target and order NONE, `limit` picks
+	// keys by key order first, then sorts them (apply.go Range).
+	const filtered = !!(req.maxModRevision || req.minModRevision || req.maxCreateRevision || req.minCreateRevision);
+	if ((req.sortOrder ?? 'NONE') === 'NONE' && !filtered && limit > 0) kvs = kvs.slice(0, limit + 1);
 	const order = sortOrderOf(req);
 	const target = req.sortTarget ?? 'KEY';
 	if (order !== 'NONE') {
@@ -45,7 +51,6 @@ export function rangeAt(all: KeyValue[], req: RangeRequest, headerRev: number): 
 		};
 		kvs = [...kvs].sort((a, b) => (order === 'DESCEND' ? cmp(b, a) : cmp(a, b)));
 	}
-	const limit = req.limit ?? 0;
 	const more = limit > 0 && kvs.length > limit;
 	if (more) kvs = kvs.slice(0, limit);
 	if (req.keysOnly) kvs = kvs.map((kv) => ({ ...kv, value: new Uint8Array(0) }));
