@@ -10,35 +10,19 @@
  * @module
  */
 import { createServer } from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { docs, setPersistence, setupWSConnection } from '@y/websocket-server/utils';
+import { processStats } from '../../tests/helpers/process-stats';
 
 // No persistence, whatever the environment says (YPERSISTENCE would bind y-leveldb).
 setPersistence(null);
-const loop = monitorEventLoopDelay({ resolution: 10 });
-loop.enable();
+const stats = processStats(() => ({ rooms: docs.size, loaded: docs.size }));
 
 const wss = new WebSocketServer({ noServer: true });
 wss.on('connection', (conn, req) => setupWSConnection(conn, req, { gc: true }));
 
 const server = createServer((req, res) => {
-	if (req.url === '/__test/stats') {
-		const mem = process.memoryUsage();
-		const body = JSON.stringify({
-			pid: process.pid,
-			cpu: process.cpuUsage(),
-			rss: mem.rss,
-			heapUsed: mem.heapUsed,
-			external: mem.external,
-			arrayBuffers: mem.arrayBuffers,
-			loopDelayP99Ms: loop.percentile(99) / 1e6,
-			rooms: docs.size,
-			loaded: docs.size
-		});
-		res.writeHead(200, { 'content-type': 'application/json' });
-		return res.end(body);
-	}
+	if (req.url === '/__test/stats') return stats(res);
 	res.writeHead(200, { 'content-type': 'text/plain' });
 	res.end('okay');
 });

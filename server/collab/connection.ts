@@ -162,32 +162,34 @@ export class Connection {
 	/** Once what was applied is durable, tell the client how far the server's state reaches. */
 	private ack(): void {
 		const sv = Y.encodeStateVector(this.room.doc);
-		this.room.flush().then(
-			() => {
-				const enc = encoding.createEncoder();
-				encoding.writeVarUint(enc, MESSAGE_ACK);
-				encoding.writeVarUint8Array(enc, sv);
-				this.send(encoding.toUint8Array(enc));
-			},
-			(e) => {
-				console.error('persisting an update failed; not acknowledging', e);
-				this.close(1011, 'storage error');
-			}
-		);
+		this.whenDurable((enc) => {
+			encoding.writeVarUint(enc, MESSAGE_ACK);
+			encoding.writeVarUint8Array(enc, sv);
+		});
 	}
 
 	/** Messages are handled in order, so once the log is flushed, all before the barrier is durable. */
 	private barrier(seq: number): void {
 		// A viewer's edits are dropped, never made durable: its barriers are never passed.
 		if (this.role !== 'editor') return;
+		this.whenDurable((enc) => {
+			encoding.writeVarUint(enc, MESSAGE_BARRIER_ACK);
+			encoding.writeVarUint(enc, seq);
+		});
+	}
+
+	/** Sends the message `write` builds once everything applied so far is on disk; a storage error closes. */
+	private whenDurable(write: (enc: encoding.Encoder) => void): void {
 		this.room.flush().then(
 			() => {
 				const enc = encoding.createEncoder();
-				encoding.writeVarUint(enc, MESSAGE_BARRIER_ACK);
-				encoding.writeVarUint(enc, seq);
+				write(enc);
 				this.send(encoding.toUint8Array(enc));
 			},
-			() => this.close(1011, 'storage error')
+			(e) => {
+				console.error('persisting an update failed; not acknowledging', e);
+				this.close(1011, 'storage error');
+			}
 		);
 	}
 

@@ -11,34 +11,18 @@
  * @module
  */
 import { createServer } from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { configFromEnv } from '../../server/config';
 import { createConverge } from '../../server/app';
+import { processStats } from './process-stats';
 
 const config = configFromEnv({ HOST: '127.0.0.1', ...process.env });
 if (!process.env.CONVERGE_LOG) config.log = () => {};
 else config.log = (m) => process.stderr.write(`[converge ${process.pid}] ${m}\n`);
 const converge = await createConverge(config);
-const loop = monitorEventLoopDelay({ resolution: 10 });
-loop.enable();
+const stats = processStats(() => ({ rooms: converge.rooms.count, loaded: converge.rooms.loadedCount }));
 
 const server = createServer((req, res) => {
-	if (req.url === '/__test/stats') {
-		const mem = process.memoryUsage();
-		const body = JSON.stringify({
-			pid: process.pid,
-			cpu: process.cpuUsage(),
-			rss: mem.rss,
-			heapUsed: mem.heapUsed,
-			external: mem.external,
-			arrayBuffers: mem.arrayBuffers,
-			loopDelayP99Ms: loop.percentile(99) / 1e6,
-			rooms: converge.rooms.count,
-			loaded: converge.rooms.loadedCount
-		});
-		res.writeHead(200, { 'content-type': 'application/json' });
-		return res.end(body);
-	}
+	if (req.url === '/__test/stats') return stats(res);
 	if (req.url === '/__test/gc' && req.method === 'POST') {
 		const gc = (globalThis as { gc?: () => void }).gc;
 		if (gc) {
