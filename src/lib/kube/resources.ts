@@ -43,18 +43,8 @@ export interface ResourceInfo extends KindInfo {
 
 const ALL = ['all'] as const;
 
-interface Extra {
-	verbs?: readonly string[];
-	categories?: readonly string[];
-	status?: boolean;
-	scale?: boolean;
-	generation?: readonly string[];
-	initialStatus?: (obj: Record<string, unknown>) => unknown;
-	graceful?: boolean;
-	returnDeletedObject?: boolean;
-	createOnUpdate?: boolean;
-	storedAs?: { apiVersion: string; kind: string };
-}
+/** What a table entry may set beyond the kind's defaults. */
+type Extra = Partial<Omit<ResourceInfo, keyof KindInfo | 'storagePrefix'>>;
 
 const SPEC = ['spec'] as const;
 const zeros = (...fields: string[]) => () => Object.fromEntries(fields.map((f) => [f, 0]));
