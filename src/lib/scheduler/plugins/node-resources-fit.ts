@@ -1,0 +1,119 @@
+/**
+ * NodeResourcesFit (plugins/noderesources/fit.go): Filter checks the pod count and every
+ * requested resource against allocatable minus what the node's pods request (all failures are
+ * reported); Score uses the configured strategy — LeastAllocated (default), MostAllocated or
+ * RequestedToCapacityRatio — over non-zero requests.
+ *
+ * @module
+ */
+import { Code, Status, SUCCESS, stateKey, type Plugin } from '../framework';
+import type { NodeInfo } from '../node-info';
+import { CPU, EPHEMERAL_STORAGE, MEMORY, isExtendedResource, podRequests, type Resources } from '../resources';
+import {
+	DEFAULT_RESOURCES,
+	leastAllocatedScorer,
+	mostAllocatedScorer,
+	podScoringRequests,
+	requestedToCapacityRatioScorer,
+	scoreNode,
+	type ResourceSpec,
+	type Scorer,
+	type ShapePoint
+} from './resource-allocation';
+
+export const NAME = 'NodeResourcesFit';
+export const REASON_TOO_MANY_PODS = 'Too many pods';
+export const insufficient = (resource: string): string => `Insufficient ${resource}`;
+
+export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio';
+
+export interface NodeResourcesFitArgs {
+	ignoredResources?: string[];
+	ignoredResourceGroups?: string[];
+	scoringStrategy?: {
+		type?: ScoringStrategyType;
+		resources?: ResourceSpec[];
+		requestedToCapacityRatio?: { shape?: ShapePoint[] };
+	};
+}
+
+const preFilterKey = stateKey<Resources>('PreFilter' + NAME);
+const preScoreKey = stateKey<number[]>('PreScore' + NAME);
+
+export interface InsufficientResource {
+	resource: string;
+	reason: string;
+	requested: number;
+	used: number;
+	capacity: number;
+}
+
+/** fitsRequest: every resource the node lacks for the pod, in the real order. */
+export function insufficientResources(req: Resources, node: NodeInfo, args: NodeResourcesFitArgs = {}): InsufficientResource[] {
+	const out: InsufficientResource[] = [];
+	if (node.pods.length + 1 > node.allowedPodNumber)
+		out.push({ resource: 'pods', reason: REASON_TOO_MANY_PODS, requested: 1, used: node.pods.length, capacity: node.allowedPodNumber });
+	let any = false;
+	for (const v of req.values()) if (v !== 0) any = true;
+	if (!any) return out;
+	const check = (name: string) => {
+		const want = req.get(name) ?? 0;
+		const alloc = node.allocatable.get(name) ?? 0;
+		const used = node.requested.get(name) ?? 0;
+		if (want > 0 && want > alloc - used) out.push({ resource: name, reason: insufficient(name), requested: want, used, capacity: alloc });
+	};
+	check(CPU);
+	check(MEMORY);
+	check(EPHEMERAL_STORAGE);
+	const ignored = new Set(args.ignoredResources ?? []);
+	const ignoredGroups = new Set(args.ignoredResourceGroups ?? []);
+	for (const [name, want] of req) {
+		if (name === CPU || name === MEMORY || name === EPHEMERAL_STORAGE || name === 'pods' || want === 0) continue;
+		if (isExtendedResource(name) && (ignored.has(name) || ignoredGroups.has(name.split('/')[0]))) continue;
+		check(name);
+	}
+	return out;
+}
+
+function scorerFor(args: NodeResourcesFitArgs): { resources: ResourceSpec[]; scorer: Scorer } {
+	const s = args.scoringStrategy ?? {};
+	const resources = s.resources?.length ? s.resources : DEFAULT_RESOURCES;
+	switch (s.type ?? 'LeastAllocated') {
+		case 'MostAllocated':
+			return { resources, scorer: mostAllocatedScorer(resources) };
+		case 'RequestedToCapacityRatio':
+			return { resources, scorer: requestedToCapacityRatioScorer(resources, s.requestedToCapacityRatio?.shape ?? []) };
+		default:
+			return { resources, scorer: leastAllocatedScorer(resources) };
+	}
+}
+
+export function create(rawArgs?: unknown): Plugin {
+	const args = (rawArgs ?? {}) as NodeResourcesFitArgs;
+	const { resources, scorer } = scorerFor(args);
+	return {
+		name: NAME,
+		preFilter(state, pod) {
+			state.write(preFilterKey, podRequests(pod));
+			return SUCCESS;
+		},
+		filter(state, pod, node) {
+			const req = state.read(preFilterKey) ?? podRequests(pod);
+			const missing = insufficientResources(req, node, args);
+			if (missing.length === 0) return SUCCESS;
+			return new Status(
+				Code.Unschedulable,
+				missing.map((m) => m.reason)
+			);
+		},
+		preScore(state, pod) {
+			state.write(preScoreKey, podScoringRequests(pod, resources, false));
+			return SUCCESS;
+		},
+		score(state, pod, node) {
+			const reqs = state.read(preScoreKey) ?? podScoringRequests(pod, resources, false);
+			return scoreNode(node, reqs, resources, false, scorer);
+		},
+		events: ['NodeAdd', 'NodeUpdateAllocatable', 'PodDelete', 'PodUpdate']
+	} satisfies Plugin;
+}

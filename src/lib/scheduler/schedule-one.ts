@@ -1,0 +1,295 @@
+/**
+ * One scheduling cycle for one pod (schedule_one.go: schedulePod, findNodesThatFitPod,
+ * findNodesThatPassFilters, numFeasibleNodesToFind, prioritizeNodes, selectHost), then Reserve →
+ * Permit → PreBind → Bind, all pure: the result is a decision record plus the API writes and the
+ * Binding the shell must send. The record says, per node, the filter verdict (or that the search
+ * stopped before it), and per scored node each plugin's raw, normalized and weighted score.
+ *
+ * @module
+ */
+import { CODE_NAMES, Code, CycleState, Status, type ApiWrite } from './framework';
+import { fitErrorMessage, truncateMessage, type Diagnosis } from './fit-error';
+import type { NodeInfo } from './node-info';
+import { intn, type Rng } from './rng';
+import type { Framework, PreFilterOutcome, ScoreOutcome } from './runtime';
+import type { Snapshot } from './snapshot';
+import type { Binding, Pod } from './types';
+
+/** minFeasibleNodesToFind / minFeasibleNodesPercentageToFind. */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+export const ERR_NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
+
+/**
+ * numFeasibleNodesToFind: every node below 100 nodes; else the configured percentage, or
+ * adaptively 50 − nodes/125 (at least 5%), but never fewer than 100 nodes.
+ */
+export function numFeasibleNodesToFind(percentage: number, numAllNodes: number): number {
+	if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+	let pct = percentage;
+	if (pct === 0) pct = Math.max(50 - Math.trunc(numAllNodes / 125), MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND);
+	const n = Math.trunc((numAllNodes * pct) / 100);
+	return n < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : n;
+}
+
+export type NodeVerdict =
+	| { node: string; verdict: 'feasible' }
+	| { node: string; verdict: 'failed'; plugin: string; code: string; reasons: string[] }
+	| { node: string; verdict: 'not-evaluated' };
+
+export interface PluginCell {
+	raw: number;
+	normalized: number;
+	weighted: number;
+}
+
+export interface NodeScoreRow {
+	node: string;
+	total: number;
+	plugins: Record<string, PluginCell>;
+}
+
+export interface SchedulingDecision {
+	pod: { namespace: string; name: string; uid?: string };
+	profile: string;
+	result: 'scheduled' | 'unschedulable' | 'error';
+	numAllNodes: number;
+	numNodesToFind: number;
+	/** Where the node walk started (rotates from pod to pod). */
+	startIndex: number;
+	nextStartNodeIndex: number;
+	/** The node nominated by an earlier preemption, tried first. */
+	nominatedNode?: { node: string; passed: boolean };
+	preFilter: { skipped: string[]; nodeNames?: string[]; rejectedBy?: string; message?: string };
+	/** In snapshot (node tree) order. */
+	nodes: NodeVerdict[];
+	/** Present when two or more nodes were feasible. */
+	score?: { plugins: Array<{ name: string; weight: number }>; skipped: string[]; rows: NodeScoreRow[] };
+	/** The nodes sharing the top total, in the order the reservoir sampling met them. */
+	ties?: string[];
+	winner?: string;
+	/** The full FailedScheduling / SchedulerError message (PodScheduled condition). */
+	message?: string;
+	/** The event text: the failure message cut to 1024 characters, or `Successfully assigned ns/pod to node`. */
+	eventMessage?: string;
+	/** PodScheduled=False reason: Unschedulable or SchedulerError. */
+	reason?: 'Unschedulable' | 'SchedulerError';
+	postFilter?: { plugin?: string; nominatedNodeName?: string; message?: string; details?: unknown };
+	binding?: Binding;
+	/** What the shell writes before (or instead of) binding. */
+	writes: ApiWrite[];
+}
+
+export interface CycleOptions {
+	/** The configuration's global percentageOfNodesToScore (the profile's own wins when set). */
+	percentageOfNodesToScore?: number;
+	/** Where the node walk starts; the caller keeps the returned `nextStartNodeIndex`. */
+	nextStartNodeIndex?: number;
+	rng: Rng;
+}
+
+function failedVerdict(node: string, s: Status): NodeVerdict {
+	return { node, verdict: 'failed', plugin: s.plugin, code: CODE_NAMES[s.code], reasons: [...s.reasons] };
+}
+
+/** selectHost: uniform choice among the top-scored nodes by reservoir sampling. */
+export function selectHost(names: readonly string[], totals: readonly number[], rng: Rng): { winner: string; ties: string[] } {
+	let top = -Infinity;
+	for (const t of totals) if (t > top) top = t;
+	const ties = names.filter((_, i) => totals[i] === top);
+	let winner = ties[0];
+	for (let k = 2; k <= ties.length; k++) if (intn(rng, k) === 0) winner = ties[k - 1];
+	return { winner, ties };
+}
+
+function scoreRows(nodes: readonly NodeInfo[], out: ScoreOutcome): NodeScoreRow[] {
+	return nodes.map((n, i) => {
+		const plugins: Record<string, PluginCell> = {};
+		for (const c of out.columns) plugins[c.plugin] = { raw: c.raw[i], normalized: c.normalized[i], weighted: c.normalized[i] * c.weight };
+		return { node: n.name, total: out.totals[i], plugins };
+	});
+}
+
+type FailReason = 'Unschedulable' | 'SchedulerError';
+
+/** One cycle's working state; each method is one step of schedulePod. */
+class Cycle {
+	readonly d: SchedulingDecision;
+	readonly state: CycleState;
+	readonly diagnosis: Diagnosis = { nodeToStatus: new Map() };
+	private readonly all: readonly NodeInfo[];
+
+	constructor(
+		private readonly fw: Framework,
+		private readonly snapshot: Snapshot,
+		private readonly pod: Pod,
+		private readonly opts: CycleOptions
+	) {
+		this.all = snapshot.nodes;
+		const start = (opts.nextStartNodeIndex ?? 0) % Math.max(this.all.length, 1);
+		this.d = {
+			pod: { namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}) },
+			profile: fw.name,
+			result: 'error',
+			numAllNodes: this.all.length,
+			numNodesToFind: 0,
+			startIndex: start,
+			nextStartNodeIndex: start,
+			preFilter: { skipped: [] },
+			nodes: snapshot.notEvaluated.slice(),
+			writes: []
+		};
+		this.state = new CycleState(snapshot, opts.rng);
+	}
+
+	fail(message: string, reason: FailReason): SchedulingDecision {
+		this.d.result = reason === 'Unschedulable' ? 'unschedulable' : 'error';
+		this.d.reason = reason;
+		this.d.message = message;
+		this.d.eventMessage = truncateMessage(message);
+		return this.d;
+	}
+
+	private setVerdict(v: NodeVerdict): void {
+		this.d.nodes[this.snapshot.position.get(v.node)!] = v;
+	}
+
+	run(): SchedulingDecision {
+		if (this.all.length === 0) return this.fail(ERR_NO_NODES_AVAILABLE, 'SchedulerError');
+		const pre = this.fw.runPreFilter(this.state, this.pod);
+		this.d.preFilter.skipped = pre.skipped;
+		if (!pre.status.isSuccess()) return this.preFilterRejected(pre.status);
+		let feasible = this.tryNominatedNode();
+		if (feasible.length === 0) {
+			const walked = this.findNodesThatPassFilters(pre);
+			if (walked instanceof Status) return this.fail(walked.message(), 'SchedulerError');
+			feasible = walked;
+			if (feasible.length === 0) {
+				const statuses = new Map(this.diagnosis.nodeToStatus);
+				const absent = this.diagnosis.absentNodesStatus;
+				if (absent) for (const n of this.all) if (!statuses.has(n.name)) statuses.set(n.name, absent);
+				return this.unschedulable(statuses);
+			}
+		}
+		const err = this.prioritize(feasible);
+		return err ? this.fail(err.message(), 'SchedulerError') : this.bind();
+	}
+
+	private preFilterRejected(s: Status): SchedulingDecision {
+		if (!s.isRejected()) return this.fail(s.message(), 'SchedulerError');
+		this.d.preFilter.rejectedBy = s.plugin;
+		this.d.preFilter.message = s.message();
+		this.diagnosis.preFilterMsg = s.message();
+		for (const n of this.all) this.setVerdict(failedVerdict(n.name, s));
+		return this.unschedulable(new Map(this.all.map((n) => [n.name, s])));
+	}
+
+	/** A node nominated by an earlier preemption is tried alone first; if it fits it is used. */
+	private tryNominatedNode(): NodeInfo[] {
+		const nom = this.pod.status?.nominatedNodeName;
+		const ni = nom ? this.snapshot.get(nom) : undefined;
+		if (!ni) return [];
+		const s = this.fw.runFilterWithNominatedPods(this.state, this.pod, ni);
+		this.d.nominatedNode = { node: ni.name, passed: s.isSuccess() };
+		if (!s.isSuccess()) return [];
+		this.setVerdict({ node: ni.name, verdict: 'feasible' });
+		return [ni];
+	}
+
+	/** The walk from the rotating start index, stopping once enough feasible nodes are found. */
+	private findNodesThatPassFilters(pre: PreFilterOutcome): NodeInfo[] | Status {
+		let nodes = this.all;
+		if (pre.nodeNames) {
+			this.d.preFilter.nodeNames = [...pre.nodeNames].sort();
+			nodes = this.all.filter((n) => pre.nodeNames!.has(n.name));
+			const absent = new Status(Code.UnschedulableAndUnresolvable, [`node(s) didn't satisfy plugin(s) [${[...pre.pluginsWithNodes].sort().join(' ')}]`]);
+			this.diagnosis.absentNodesStatus = absent;
+			for (const n of this.all) if (!pre.nodeNames.has(n.name)) this.setVerdict(failedVerdict(n.name, absent));
+		}
+		const pct = this.fw.profile.percentageOfNodesToScore ?? this.opts.percentageOfNodesToScore ?? 0;
+		const toFind = this.fw.points.score.length === 0 ? 1 : numFeasibleNodesToFind(pct, nodes.length);
+		this.d.numNodesToFind = toFind;
+		const start = this.d.startIndex;
+		const feasible: NodeInfo[] = [];
+		let processed = 0;
+		for (let i = 0; i < nodes.length && feasible.length < toFind; i++) {
+			const ni = nodes[(start + i) % nodes.length];
+			const s = this.fw.runFilterWithNominatedPods(this.state, this.pod, ni);
+			processed++;
+			this.d.nextStartNodeIndex = (start + processed) % this.all.length;
+			if (s.isSuccess()) {
+				feasible.push(ni);
+				this.setVerdict({ node: ni.name, verdict: 'feasible' });
+			} else if (!s.isRejected()) return s;
+			else {
+				this.diagnosis.nodeToStatus.set(ni.name, s);
+				this.setVerdict(failedVerdict(ni.name, s));
+			}
+		}
+		return feasible;
+	}
+
+	/** prioritizeNodes + selectHost; one feasible node is taken without scoring. */
+	private prioritize(feasible: NodeInfo[]): Status | undefined {
+		if (feasible.length === 1) {
+			this.d.winner = feasible[0].name;
+			return undefined;
+		}
+		let totals = feasible.map(() => 1);
+		if (this.fw.points.score.length > 0) {
+			const ps = this.fw.runPreScore(this.state, this.pod, feasible);
+			if (!ps.isSuccess()) return ps;
+			const out = this.fw.runScore(this.state, this.pod, feasible);
+			if (!out.status.isSuccess()) return out.status;
+			this.d.score = { plugins: this.fw.scorePlugins(), skipped: out.skipped, rows: scoreRows(feasible, out) };
+			totals = out.totals;
+		}
+		const sel = selectHost(
+			feasible.map((n) => n.name),
+			totals,
+			this.opts.rng
+		);
+		this.d.winner = sel.winner;
+		this.d.ties = sel.ties;
+		return undefined;
+	}
+
+	/** Reserve → Permit → PreBind → Bind; any failure unreserves. */
+	private bind(): SchedulingDecision {
+		const { fw, state, pod, d } = this;
+		const host = d.winner!;
+		const res = fw.runReserve(state, pod, host);
+		if (!res.isSuccess()) return this.fail(res.message(), res.isRejected() ? 'Unschedulable' : 'SchedulerError');
+		const permit = fw.runPermit(state, pod, host);
+		const pb = permit.isSuccess() ? fw.runPreBind(state, pod, host) : undefined;
+		d.writes.push(...(pb?.writes ?? []));
+		const b = pb?.status.isSuccess() ? fw.runBind(state, pod, host) : undefined;
+		if (!b?.status.isSuccess() || !b.binding) {
+			fw.runUnreserve(state, pod, host);
+			const why = !permit.isSuccess() ? permit : !pb!.status.isSuccess() ? pb!.status : b!.status;
+			return this.fail(why.message(), why.isRejected() ? 'Unschedulable' : 'SchedulerError');
+		}
+		d.binding = b.binding;
+		d.result = 'scheduled';
+		// The `Scheduled` event, written once the binding succeeded.
+		d.eventMessage = `Successfully assigned ${d.pod.namespace}/${d.pod.name} to ${host}`;
+		return d;
+	}
+
+	/** FitError path: PostFilter (preemption), then the real message. */
+	private unschedulable(statuses: Map<string, Status>): SchedulingDecision {
+		if (this.fw.points.postFilter.length > 0) {
+			const r = this.fw.runPostFilter(this.state, this.pod, statuses);
+			const msg = r.status.isSuccess() ? '' : r.status.message();
+			this.diagnosis.postFilterMsg = msg;
+			this.d.postFilter = { plugin: r.plugin, nominatedNodeName: r.nominatedNodeName, message: msg || undefined, details: r.details };
+			this.d.writes.push(...(r.writes ?? []));
+		}
+		return this.fail(fitErrorMessage(this.d.numAllNodes, this.diagnosis), 'Unschedulable');
+	}
+}
+
+/** Runs one scheduling cycle of `pod` against `snapshot` with framework `fw`. */
+export function scheduleOne(fw: Framework, snapshot: Snapshot, pod: Pod, opts: CycleOptions): SchedulingDecision {
+	return new Cycle(fw, snapshot, pod, opts).run();
+}

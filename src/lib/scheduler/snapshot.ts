@@ -1,0 +1,154 @@
+/**
+ * The cluster as one scheduling cycle sees it (internal/cache Snapshot): NodeInfos in the
+ * node tree's zone-interleaved order, plus the objects plugins look up (PVCs, PVs, storage
+ * classes, PDBs, namespaces, workload selectors) and the pods nominated to each node.
+ *
+ * @module
+ */
+import { NodeInfo, podInfoOf, type PodInfo } from './node-info';
+import type {
+	Namespace,
+	Node,
+	PersistentVolume,
+	PersistentVolumeClaim,
+	Pod,
+	PodDisruptionBudget,
+	PodSelectingObject,
+	StorageClass
+} from './types';
+
+/** Everything the scheduler reads from the API (its informers' caches). */
+export interface ClusterState {
+	nodes: readonly Node[];
+	/** All pods: bound ones are placed on their nodes; unbound ones may carry a nomination. */
+	pods: readonly Pod[];
+	pvcs?: readonly PersistentVolumeClaim[];
+	pvs?: readonly PersistentVolume[];
+	storageClasses?: readonly StorageClass[];
+	pdbs?: readonly PodDisruptionBudget[];
+	namespaces?: readonly Namespace[];
+	/** Services, ReplicationControllers, ReplicaSets, StatefulSets (system default spreading). */
+	podSelectors?: readonly PodSelectingObject[];
+}
+
+export const LABEL_ZONE = 'topology.kubernetes.io/zone';
+export const LABEL_REGION = 'topology.kubernetes.io/region';
+export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+
+/** utilnode.GetZoneKey: region and zone (GA or beta labels); "" when neither is set. */
+export function zoneKey(node: Node): string {
+	const l = node.metadata.labels ?? {};
+	const zone = l[LABEL_ZONE] ?? l['failure-domain.beta.kubernetes.io/zone'] ?? '';
+	const region = l[LABEL_REGION] ?? l['failure-domain.beta.kubernetes.io/region'] ?? '';
+	return region === '' && zone === '' ? '' : `${region}:\x00:${zone}`;
+}
+
+/** nodeTree.list(): first node of every zone (zones in first-seen order), then the second, … */
+export function nodeTreeOrder<T extends { node: Node }>(infos: readonly T[]): T[] {
+	const zones = new Map<string, T[]>();
+	for (const ni of infos) {
+		const k = zoneKey(ni.node);
+		let z = zones.get(k);
+		if (!z) zones.set(k, (z = []));
+		z.push(ni);
+	}
+	const out: T[] = [];
+	const lists = [...zones.values()];
+	for (let i = 0; out.length < infos.length; i++) for (const z of lists) if (i < z.length) out.push(z[i]);
+	return out;
+}
+
+function isTerminal(pod: Pod): boolean {
+	return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+export class Snapshot {
+	readonly byName: Map<string, NodeInfo>;
+	/** Node name → position in `nodes`. */
+	readonly position: Map<string, number>;
+	/** One shared "not evaluated" verdict per node, copied into each decision record. */
+	readonly notEvaluated: ReadonlyArray<{ node: string; verdict: 'not-evaluated' }>;
+	readonly havePodsWithAffinity: NodeInfo[];
+	readonly havePodsWithRequiredAntiAffinity: NodeInfo[];
+
+	constructor(
+		/** In node tree order. */
+		readonly nodes: readonly NodeInfo[],
+		readonly objects: {
+			pvcs: Map<string, PersistentVolumeClaim>;
+			pvs: Map<string, PersistentVolume>;
+			storageClasses: Map<string, StorageClass>;
+			pdbs: readonly PodDisruptionBudget[];
+			namespaceLabels: Map<string, Record<string, string>>;
+			podSelectors: readonly PodSelectingObject[];
+		},
+		/** Node name → pods nominated to it (unbound, `status.nominatedNodeName`). */
+		readonly nominated: Map<string, PodInfo[]> = new Map()
+	) {
+		this.byName = new Map(nodes.map((n) => [n.name, n]));
+		this.position = new Map(nodes.map((n, i) => [n.name, i]));
+		this.notEvaluated = nodes.map((n) => Object.freeze({ node: n.name, verdict: 'not-evaluated' as const }));
+		this.havePodsWithAffinity = nodes.filter((n) => n.podsWithAffinity.length > 0);
+		this.havePodsWithRequiredAntiAffinity = nodes.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
+	}
+
+	get(name: string): NodeInfo | undefined {
+		return this.byName.get(name);
+	}
+
+	pvc(namespace: string, name: string): PersistentVolumeClaim | undefined {
+		return this.objects.pvcs.get(`${namespace}/${name}`);
+	}
+
+	namespaceLabels(ns: string): Record<string, string> | undefined {
+		return this.objects.namespaceLabels.get(ns);
+	}
+
+	/** The same snapshot with one node's info replaced (preemption's what-if). */
+	withNode(ni: NodeInfo): Snapshot {
+		return new Snapshot(
+			this.nodes.map((n) => (n.name === ni.name ? ni : n)),
+			this.objects,
+			this.nominated
+		);
+	}
+}
+
+/** Builds the snapshot from informer contents. Terminal pods take no room (the scheduler never sees them). */
+export function createSnapshot(state: ClusterState): Snapshot {
+	const infos = state.nodes.map((n) => new NodeInfo(n));
+	const byName = new Map(infos.map((n) => [n.name, n]));
+	const nominated = new Map<string, PodInfo[]>();
+	for (const pod of state.pods) {
+		if (isTerminal(pod)) continue;
+		if (pod.spec.nodeName) byName.get(pod.spec.nodeName)?.addPod(podInfoOf(pod));
+		else if (pod.status?.nominatedNodeName) {
+			const list = nominated.get(pod.status.nominatedNodeName) ?? [];
+			list.push(podInfoOf(pod));
+			nominated.set(pod.status.nominatedNodeName, list);
+		}
+	}
+	const images = new Map<string, { size: number; numNodes: number }>();
+	for (const n of state.nodes)
+		for (const img of n.status?.images ?? [])
+			for (const name of img.names ?? []) {
+				const s = images.get(name);
+				if (s) s.numNodes++;
+				else images.set(name, { size: img.sizeBytes ?? 0, numNodes: 1 });
+			}
+	for (const ni of infos)
+		for (const img of ni.node.status?.images ?? []) for (const name of img.names ?? []) ni.imageStates.set(name, images.get(name)!);
+	const key = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+	return new Snapshot(
+		nodeTreeOrder(infos),
+		{
+			pvcs: new Map((state.pvcs ?? []).map((c) => [key(c), c])),
+			pvs: new Map((state.pvs ?? []).map((v) => [v.metadata.name, v])),
+			storageClasses: new Map((state.storageClasses ?? []).map((s) => [s.metadata.name, s])),
+			pdbs: state.pdbs ?? [],
+			namespaceLabels: new Map((state.namespaces ?? []).map((n) => [n.metadata.name, n.metadata.labels ?? {}])),
+			podSelectors: state.podSelectors ?? []
+		},
+		nominated
+	);
+}
