@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSystemDeps } from './system-deps';
 
-const PROJECTS = ['unit', 'store', 'integration', 'crash', 'conformance', 'kubectl', 'e2e'];
+const PROJECTS = ['unit', 'store', 'integration', 'crash', 'conformance', 'kubectl', 'clients', 'controlplane', 'e2e'];
 
 interface Tally {
 	name: string;

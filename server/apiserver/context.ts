@@ -9,7 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../src/lib/clock/clock';
 import { badRequest, expired, internalError, requestEntityTooLarge, type GroupResource } from '../../src/lib/kube/api-errors';
 import { coreToEventsV1, eventsV1ToCore } from '../../src/lib/kube/event-conversion';
-import { findResource, type ResourceInfo } from '../../src/lib/kube/resources';
+import { withSchemaDefaults } from '../../src/lib/kube/crd';
+import { apiVersionOf } from '../../src/lib/kube/kinds';
+import { findResource, type ResourceInfo, type ResourceSet } from '../../src/lib/kube/resources';
 import { collectionKey, objectKey } from '../../src/lib/kube/storage-keys';
 import { GrpcCode, StoreError } from '../../src/lib/store/errors';
 import type { Room } from '../rooms/room';
@@ -26,6 +28,8 @@ export interface ApiContext {
 	user: string;
 	newUid(): string;
 	log(msg: string): void;
+	/** The resources the room serves (built-ins and its CRDs'); the built-ins when unset. */
+	resources?: ResourceSet;
 }
 
 /** The resource a request addresses. */
@@ -49,21 +53,28 @@ export interface Call {
 }
 
 export function makeTarget(resource: ResourceInfo, namespace: string | undefined, name: string | undefined, subresource?: 'status' | 'scale'): Target {
-	const stored = resource.storedAs ? (findResource('', 'v1', 'events') ?? resource) : resource;
+	const stored = resource.custom?.storage ?? (resource.storedAs ? (findResource('', 'v1', 'events') ?? resource) : resource);
 	return { resource, stored, namespace, name, subresource, gr: { group: resource.group, resource: resource.resource } };
 }
 
 export const keyOf = (t: Target, name = t.name ?? ''): string => objectKey(t.stored.storagePrefix, t.stored.namespaced ? t.namespace : undefined, name);
 export const prefixOf = (t: Target): string => collectionKey(t.stored.storagePrefix, t.stored.namespaced ? t.namespace : undefined);
 
-/** The served form of a stored object. */
+/** The served form of a stored object (custom objects: in the requested version, defaulted like kube does on read). */
 export function served(t: Target, obj: Obj): Obj {
+	if (t.resource.custom) return withSchemaDefaults(t.resource.custom.schema, withApiVersion(obj, apiVersionOf(t.resource)));
 	return t.resource.storedAs ? coreToEventsV1(obj) : obj;
 }
 
 /** The stored form of a served object. */
 export function toStored(t: Target, obj: Obj): Obj {
+	if (t.resource.custom) return withApiVersion(obj, apiVersionOf(t.stored));
 	return t.resource.storedAs ? eventsV1ToCore(obj) : obj;
+}
+
+/** A custom object in another version of its CRD (conversion strategy None: only apiVersion changes). */
+function withApiVersion(obj: Obj, apiVersion: string): Obj {
+	return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
 }
 
 /** Store errors as kube-apiserver reports them. */

@@ -8,6 +8,7 @@
  */
 import { badRequest } from '../../src/lib/kube/api-errors';
 import { decodeObject, DecodeError } from '../../src/lib/kube/decode';
+import { decodeCustomObject } from '../../src/lib/kube/crd';
 import { apiVersionOf, BUILTIN_KINDS } from '../../src/lib/kube/kinds';
 import type { ResourceInfo } from '../../src/lib/kube/resources';
 import type { FieldValidation } from '../../src/lib/kube/write-options';
@@ -45,7 +46,9 @@ export function decodeWrite(r: ResourceInfo, body: unknown, fieldValidation: Fie
 		if (typeof b.kind === 'string' && b.kind) kind = b.kind;
 		if (typeof b.apiVersion === 'string' && b.apiVersion) apiVersion = b.apiVersion;
 	}
-	if (kind !== r.kind || apiVersion !== served) {
+	// Another served version of a custom resource converts by rewriting apiVersion (conversion None).
+	const sameCustom = !!r.custom && kind === r.kind && r.custom.servedVersions.some((v) => `${r.group}/${v}` === apiVersion);
+	if (!sameCustom && (kind !== r.kind || apiVersion !== served)) {
 		const known = BUILTIN_KINDS.some((k) => apiVersionOf(k) === apiVersion && k.kind === kind);
 		const reason = known
 			? `converting (${versionOf(apiVersion)}.${kind}) to (${internalPackage(r)}.${r.kind}): unknown conversion`
@@ -54,7 +57,7 @@ export function decodeWrite(r: ResourceInfo, body: unknown, fieldValidation: Fie
 	}
 	let decoded;
 	try {
-		decoded = decodeObject(body, served, r.kind);
+		decoded = r.custom ? decodeCustomObject(r, body) : decodeObject(body, served, r.kind);
 	} catch (e) {
 		if (e instanceof DecodeError) throw badRequest(patched ? e.message : cannotHandle(r, kind, apiVersion, e.message));
 		throw e;

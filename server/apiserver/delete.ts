@@ -19,6 +19,7 @@ import { listObjects, listOptionsFor, objectBody } from './read';
 import { countObject } from './object-count';
 import { APISERVER_LIMITS } from './limits';
 import type { ApiContext } from './context';
+import { serviceAllocations } from './service-alloc';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -99,7 +100,8 @@ export async function deleteObject(ctx: ApiContext, t: Target, opts: DeleteOptio
 			return { object: next, deleted: false };
 		}
 		if (opts.dryRun) return { object: obj, deleted: true };
-		if ((await ctx.storage.delete(key, cur.modRevision)) === undefined) continue;
+		const svc = serviceAllocations(ctx.storage, t);
+		if ((svc ? await svc.delete(key, obj, cur.modRevision) : await ctx.storage.delete(key, cur.modRevision)) === undefined) continue;
 		countObject(ctx, -1);
 		return { object: obj, deleted: true };
 	}

@@ -63,15 +63,30 @@ const COMMON_HEADERS = { 'cache-control': 'no-cache, private' };
 
 /** Sends a JSON (or YAML) body; `warnings` become `Warning: 299 - "..."` headers. */
 export function sendObject(res: ServerResponse, code: number, body: unknown, opts: { yaml?: boolean; contentType?: string; warnings?: string[] } = {}): void {
-	const data = opts.yaml ? stringifyYaml(body) : JSON.stringify(body);
+	sendEncoded(res, code, opts.yaml ? stringifyYaml(body) : JSON.stringify(body), { ...opts, contentType: opts.contentType ?? (opts.yaml ? 'application/yaml' : 'application/json') });
+}
+
+/**
+ * Sends an already encoded body (JSON unless `contentType` says otherwise). A body in parts is
+ * written as is (one gathered write): joining megabytes first would only copy them.
+ */
+export function sendEncoded(res: ServerResponse, code: number, body: string | Buffer[], opts: { contentType?: string; warnings?: string[] } = {}): void {
+	// Encoded once: measuring the string and then writing it would convert it twice.
+	const parts = typeof body === 'string' ? [Buffer.from(body, 'utf8')] : body;
+	let length = 0;
+	for (const p of parts) length += p.length;
 	const headers: Record<string, string | string[]> = {
 		...COMMON_HEADERS,
-		'content-type': opts.contentType ?? (opts.yaml ? 'application/yaml' : 'application/json'),
-		'content-length': String(Buffer.byteLength(data))
+		'content-type': opts.contentType ?? 'application/json',
+		'content-length': String(length)
 	};
 	if (opts.warnings?.length) headers.warning = opts.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
 	res.writeHead(code, headers);
-	res.end(data);
+	if (parts.length === 1) return void res.end(parts[0]);
+	res.cork();
+	for (const p of parts) res.write(p);
+	res.end();
+	res.uncork();
 }
 
 /** Sends a failure Status. */
@@ -128,7 +143,8 @@ export function parseBody(text: string, type: string, describe: (msg: string) =>
 			throw badRequest(describe(`error converting YAML to JSON: yaml: ${msg}`));
 		}
 	}
-	if (jsonDepth(text) > APISERVER_LIMITS.maxJsonDepth) throw badRequest(describe('couldn\'t get version/kind; json parse error: exceeded max depth'));
+	// Nesting needs one character per level: shorter bodies cannot be too deep, and skip the scan.
+	if (text.length > APISERVER_LIMITS.maxJsonDepth && jsonDepth(text) > APISERVER_LIMITS.maxJsonDepth) throw badRequest(describe('couldn\'t get version/kind; json parse error: exceeded max depth'));
 	try {
 		return JSON.parse(text);
 	} catch {

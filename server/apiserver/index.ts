@@ -8,9 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { wallClock } from '../../src/lib/clock/clock';
+import { stampingClock } from '../../src/lib/clock/clock';
 import { badRequest, forbidden, internalError, KubeError, pathNotFound, unauthorized } from '../../src/lib/kube/api-errors';
-import { findResource } from '../../src/lib/kube/resources';
+import { BUILTIN_SET } from '../../src/lib/kube/resources';
 import { parseRequestInfo, type ResourceRequest } from '../../src/lib/kube/request-info';
 import { bearerToken } from '../http/respond';
 import { roleOf } from '../rooms/meta';
@@ -19,6 +19,8 @@ import type { Room } from '../rooms/room';
 import type { Config } from '../config';
 import { bootstrapRoom } from './bootstrap';
 import { makeTarget, storeErrorToKube, type ApiContext, type Call } from './context';
+import { registryOf } from './crd-registry';
+import { routeCustom } from './crd-routes';
 import { handleDelete, handleDeleteCollection } from './delete';
 import { serveDiscovery, serveOther } from './discovery-routes';
 import { negotiate, sendError } from './http';
@@ -28,10 +30,13 @@ import { handleGetScale, handleUpdateScale } from './scale';
 import { ObjectStorage } from './storage';
 import { handleWatch } from './watch';
 import { handleCreate, handleUpdate, handleUpdateStatus } from './write';
+import { authorize } from '../../src/lib/kube/authorizer';
+import { handleReview } from './access-review';
+import { handleNamespaceFinalize } from './namespace-finalize';
+import { servePodSubresource } from './pod-subresources';
 
 export const KUBE_PREFIX = '/rooms/';
 
-const READ_VERBS = new Set(['get', 'list', 'watch']);
 const storages = new WeakMap<Room, Promise<ObjectStorage>>();
 
 /** The room's object storage, bootstrapped on first use. */
@@ -39,7 +44,7 @@ function storageOf(room: Room): Promise<ObjectStorage> {
 	let p = storages.get(room);
 	if (!p) {
 		const storage = new ObjectStorage(room.store);
-		p = bootstrapRoom(storage, wallClock, randomUUID).then(() => storage);
+		p = bootstrapRoom(storage, room.time.clock, randomUUID).then(() => storage);
 		p.catch(() => storages.delete(room));
 		storages.set(room, p);
 	}
@@ -74,18 +79,21 @@ async function serve(req: IncomingMessage, res: ServerResponse, url: URL, rooms:
 	if (!room || !role) throw unauthorized();
 	const method = (req.method ?? 'GET').toUpperCase();
 	const info = parseRequestInfo(method, decodeSegments(rest.join('/')), url.searchParams);
+	const storage = await storageOf(room);
+	const ctx: ApiContext = { room, storage, clock: stampingClock(room.time.clock), user: role, newUid: randomUUID, log: config.log };
+	// The room's served resources: built-ins plus established CRDs (the registry's controller writes as the API server).
+	ctx.resources = (await registryOf(room, () => ({ ...ctx, user: 'system:apiserver' }))).snapshot();
 	if (info.kind !== 'resource') {
 		if (method !== 'GET' && method !== 'HEAD') {
 			const path = '/' + rest.join('/');
 			if (role !== 'editor') throw new KubeError(403, 'Forbidden', `forbidden: User "${role}" cannot ${method.toLowerCase()} path "${path}"`, {});
 			throw new KubeError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 		}
-		if (info.kind === 'discovery') return serveDiscovery(req, res, info);
-		return serveOther(req, res, info.path, url.searchParams);
+		if (info.kind === 'discovery') return serveDiscovery(req, res, info, ctx.resources);
+		return serveOther(req, res, info.path, url.searchParams, ctx.resources);
 	}
-	if (role !== 'editor' && !READ_VERBS.has(info.verb)) throw rbacDenied(role, info);
-	const storage = await storageOf(room);
-	const ctx: ApiContext = { room, storage, clock: wallClock, user: role, newUid: randomUUID, log: config.log };
+	const attrs = { verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name };
+	if (!authorize(role, attrs).allowed) throw rbacDenied(role, info);
 	await serveResource(ctx, req, res, info, url.searchParams, method);
 }
 
@@ -100,17 +108,23 @@ function rbacDenied(user: string, info: ResourceRequest): KubeError {
 const methodNotAllowed = () => new KubeError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 
 async function serveResource(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams, method: string): Promise<void> {
-	const resource = findResource(info.group, info.version, info.resource);
+	const resource = (ctx.resources ?? BUILTIN_SET).find(info.group, info.version, info.resource);
 	if (!resource || info.rest.length) throw pathNotFound();
 	const sub = info.subresource;
-	if (sub !== undefined && !((sub === 'status' && resource.status) || (sub === 'scale' && resource.scale))) throw pathNotFound();
+	// Subresources with their own REST (pods/log, pods/eviction, namespaces/finalize) and the self reviews.
+	const own = sub !== undefined && info.name !== undefined && resource.subresources?.some((s) => s.name === sub);
+	if (sub !== undefined && !own && !((sub === 'status' && resource.status) || (sub === 'scale' && resource.scale))) throw pathNotFound();
 	// Namespaces are addressed by name; cluster-scoped resources never under /namespaces/<ns>/.
 	const isNamespaces = resource.resource === 'namespaces' && info.group === '';
 	if (!resource.namespaced && info.namespace !== undefined && !isNamespaces) throw pathNotFound();
 	const namespace = resource.namespaced ? info.namespace : undefined;
 	if (resource.namespaced && namespace === undefined && info.name !== undefined) throw pathNotFound();
-	const target = makeTarget(resource, namespace, info.name, sub as 'status' | 'scale' | undefined);
+	const target = makeTarget(resource, namespace, info.name, own ? undefined : (sub as 'status' | 'scale' | undefined));
 	const call: Call = { ctx, target, req, res, query, wanted: negotiate(req, 'resource') };
+	if (resource.review) return handleReview(call, resource, method, info.name !== undefined);
+	if (own) return resource.kind === 'Namespace' ? handleNamespaceFinalize(call, method) : servePodSubresource(call, sub, method);
+	const custom = routeCustom(call, method);
+	if (custom) return custom;
 	if (!info.name) {
 		if (method === 'GET' || method === 'HEAD') {
 			const opts = listOptionsFor(target, query, info.verb === 'watch');

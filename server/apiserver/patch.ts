@@ -2,8 +2,8 @@
  * PATCH: JSON merge patch, JSON patch and strategic merge patch applied to the current object
  * (in its served form, resourceVersion included, so a patch may pin one), then decoded, checked
  * and stored like an update; on `/status` only the patched status is kept, on `/scale` the patch
- * applies to the Scale. `application/apply-patch+yaml` (server-side apply) is accepted minimally:
- * create-or-merge without field ownership (milestone 2 brings managedFields and conflicts).
+ * applies to the Scale. `application/apply-patch+yaml` is server-side apply (apply.ts). Every
+ * patch records its manager's managedFields entry (write.ts calls apply.ts for that).
  *
  * @module
  */
@@ -13,12 +13,13 @@ import { prepareStatusUpdate, prepareUpdate } from '../../src/lib/kube/strategy'
 import { strategicMerge, StrategicMergeError } from '../../src/lib/kube/strategic-merge';
 import { parseWriteOptions, type WriteOptions } from '../../src/lib/kube/write-options';
 import { apiVersionOf } from '../../src/lib/kube/kinds';
-import { keyOf, served, toStored, type Call } from './context';
+import { served, toStored, type Call } from './context';
 import { decodeWrite } from './decode-body';
 import { contentType, parseBody, readBody, sendObject } from './http';
 import { objectBody } from './read';
 import { APISERVER_LIMITS } from './limits';
-import { createObject, guaranteedUpdate } from './write';
+import { guaranteedUpdate } from './write';
+import { handleApply } from './apply';
 import { applyScale, scaleOf } from './scale';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -68,24 +69,15 @@ export async function handlePatch(call: Call): Promise<void> {
 	const opts = parseWriteOptions(call.query, 'PatchOptions', apply);
 	const text = await readBody(call.req);
 	const patch = parseBody(text, apply ? 'application/yaml' : 'application/json', (msg) => msg.replace("couldn't get version/kind; json parse error: ", ''));
-	// Server-side apply without field ownership (milestone 2): a JSON merge patch, or a create.
-	const mergeType = apply ? 'application/merge-patch+json' : type;
-	if (call.target.subresource === 'scale') return patchScale(call, mergeType, patch, opts);
-	if (apply && !(await call.ctx.storage.get(keyOf(call.target)))) return applyCreate(call, patch, opts);
-	return patchObject(call, mergeType, patch, opts);
+	if (apply) return handleApply(call, patch, opts);
+	if (call.target.subresource === 'scale') return patchScale(call, type, patch, opts);
+	return patchObject(call, type, patch, opts);
 }
 
 async function patchScale(call: Call, type: string, patch: unknown, opts: WriteOptions): Promise<void> {
 	const t = call.target;
 	const result = await guaranteedUpdate(call, opts, (cur) => applyScale(t, cur, applyPatch(type, scaleOf(t, cur), patch, 'autoscaling/v1', 'Scale')));
 	sendObject(call.res, 200, scaleOf(t, result.object));
-}
-
-async function applyCreate(call: Call, patch: unknown, opts: WriteOptions): Promise<void> {
-	const body = patch && typeof patch === 'object' ? (patch as Obj) : {};
-	const decoded = decodeWrite(call.target.resource, { ...body, metadata: { ...(body.metadata ?? {}), name: call.target.name } }, opts.fieldValidation);
-	const created = await createObject(call, decoded.object, opts);
-	sendObject(call.res, 201, objectBody(call, created), { warnings: decoded.warnings });
 }
 
 async function patchObject(call: Call, type: string, patch: unknown, opts: WriteOptions): Promise<void> {
@@ -98,7 +90,7 @@ async function patchObject(call: Call, type: string, patch: unknown, opts: Write
 		warnings = decoded.warnings;
 		const next = toStored(t, decoded.object);
 		if (next.metadata?.name !== t.name) throw badRequest(`the name of the object (${next.metadata?.name ?? ''}) does not match the name on the URL (${t.name})`);
-		return keepRV(t.subresource === 'status' ? prepareStatusUpdate(next, cur) : prepareUpdate(t.stored, next, cur), next);
+		return keepRV(t.subresource === 'status' ? prepareStatusUpdate(next, cur, t.stored) : prepareUpdate(t.stored, next, cur), next);
 	});
 	sendObject(call.res, 200, objectBody(call, result.object), { warnings, yaml: call.wanted.as === 'object' && call.wanted.yaml });
 }

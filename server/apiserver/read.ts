@@ -5,8 +5,10 @@
  * expired one answers 410 with a token to go on inconsistently), and the representations kubectl
  * asks for (JSON, Table, metadata only).
  *
- * Paging reads one store range per page (growing while selectors filter most keys out), so a list
- * costs time linear in the keys it walks.
+ * Whole lists (no limit, or resourceVersion "0") are served from the resource's watch cache once it
+ * has caught up with the store's current revision (kube's consistent reads from cache), or at once
+ * for "0". Paging reads one store range per page (growing while selectors filter most keys out),
+ * so a list costs time linear in the keys it walks.
  *
  * @module
  */
@@ -15,13 +17,14 @@ import { matchesFields, objectFields, supportedFieldLabels } from '../../src/lib
 import { matchesLabels } from '../../src/lib/kube/label-selector';
 import { apiVersionOf } from '../../src/lib/kube/kinds';
 import { parseListOptions, parseResourceVersion, type ListOptions } from '../../src/lib/kube/list-options';
-import { decodeContinue, encodeContinue } from '../../src/lib/kube/storage-keys';
+import { collectionKey, decodeContinue, encodeContinue } from '../../src/lib/kube/storage-keys';
 import { buildTable, type IncludeObject } from '../../src/lib/kube/tables';
 import { StoreError } from '../../src/lib/store/errors';
 import { badRequest } from '../../src/lib/kube/api-errors';
 import { keyOf, prefixOf, served, storeErrorToKube, type Call, type Target } from './context';
-import { sendObject } from './http';
+import { sendEncoded, sendObject } from './http';
 import type { Stored } from './storage';
+import { prefixEndKey, watchCacheFor } from './watch-cache';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -114,6 +117,31 @@ export async function listObjects(call: Pick<Call, 'ctx' | 'target'>, opts: List
 	return out;
 }
 
+/**
+ * A whole list from the watch cache, when kube would serve it from there: no continue token, not
+ * an Exact resourceVersion, no limit (or "0", where limit is ignored). Undefined otherwise, or
+ * when the cache cannot catch up with the store (the caller reads the store).
+ */
+export async function listFromCache(call: Pick<Call, 'ctx' | 'target'>, opts: ListOptions): Promise<ListResult | undefined> {
+	const rv = opts.resourceVersion;
+	const any = rv === '0';
+	if (opts.continue || opts.resourceVersionMatch === 'Exact' || (opts.limit && !any)) return undefined;
+	let wanted = 0;
+	if (!any) {
+		const current = await call.ctx.storage.revision();
+		if (rv) {
+			wanted = parseResourceVersion(rv);
+			if (wanted > current) throw tooLargeResourceVersion(wanted, current);
+		}
+		wanted = Math.max(wanted, current);
+	}
+	const cache = await watchCacheFor(call.ctx.storage, collectionKey(call.target.stored.storagePrefix));
+	if (!cache || !(await cache.syncTo(wanted)) || !cache.alive) return undefined;
+	const prefix = prefixOf(call.target);
+	const match = matcher(call.target, opts);
+	return { items: cache.snapshot(prefix, prefixEndKey(prefix)).filter((s) => match(s.object)), revision: cache.revision };
+}
+
 /** A compacted continue token answers 410 with a token that goes on at the latest revision. */
 function listError(e: unknown, opts: ListOptions, from: string, prefix: string): unknown {
 	if (opts.continue && e instanceof StoreError && e.message.includes('compacted')) {
@@ -129,12 +157,18 @@ function includeOf(query: URLSearchParams): IncludeObject {
 	return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
-/** `{kind: "PodList", ...}` or a Table / metadata list, per what the client wants. */
-export function listBody(call: Call, r: ListResult): unknown {
-	const { target: t, wanted, ctx, query } = call;
+/** A list's ListMeta. */
+function listMeta(r: ListResult): Obj {
 	const meta: Obj = { resourceVersion: String(r.revision) };
 	if (r.continue) meta.continue = r.continue;
 	if (r.remainingItemCount !== undefined) meta.remainingItemCount = r.remainingItemCount;
+	return meta;
+}
+
+/** `{kind: "PodList", ...}` or a Table / metadata list, per what the client wants. */
+export function listBody(call: Call, r: ListResult): unknown {
+	const { target: t, wanted, ctx, query } = call;
+	const meta = listMeta(r);
 	const objects = r.items.map((s) => served(t, s.object));
 	if (wanted.as === 'table') {
 		const printable = t.resource.storedAs ? (_o: Obj, i: number) => r.items[i].object : undefined;
@@ -144,6 +178,32 @@ export function listBody(call: Call, r: ListResult): unknown {
 		return { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: objects.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })) };
 	const items = objects.map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
 	return { kind: t.resource.listKind, apiVersion: apiVersionOf(t.resource), metadata: meta, items };
+}
+
+/** The JSON of a list item (no apiVersion and kind), kept per stored object: cached objects are shared and never change. */
+const itemJson = new WeakMap<Obj, Buffer>();
+const COMMA = Buffer.from(',');
+
+/**
+ * A plain JSON list as the parts to send: each item's kept JSON bytes (what `listBody` gives,
+ * without encoding unchanged objects again); undefined for other representations.
+ */
+function listJson(call: Call, r: ListResult): Buffer[] | undefined {
+	const { target: t, wanted } = call;
+	if (wanted.as !== 'object' || wanted.yaml || t.resource.storedAs) return undefined;
+	const head = `{"kind":${JSON.stringify(t.resource.listKind)},"apiVersion":${JSON.stringify(apiVersionOf(t.resource))},"metadata":${JSON.stringify(listMeta(r))},"items":[`;
+	const parts: Buffer[] = [Buffer.from(head)];
+	for (const { object } of r.items) {
+		let json = itemJson.get(object);
+		if (json === undefined) {
+			const { apiVersion: _a, kind: _k, ...rest } = object;
+			itemJson.set(object, (json = Buffer.from(JSON.stringify(rest))));
+		}
+		if (parts.length > 1) parts.push(COMMA);
+		parts.push(json);
+	}
+	parts.push(Buffer.from(']}'));
+	return parts;
 }
 
 /** One object in the representation the client wants. */
@@ -170,7 +230,9 @@ export async function handleGet(call: Call): Promise<void> {
 
 export async function handleList(call: Call): Promise<void> {
 	const opts = listOptionsFor(call.target, call.query);
-	const r = await listObjects(call, opts);
+	const r = (await listFromCache(call, opts)) ?? (await listObjects(call, opts));
+	const json = listJson(call, r);
+	if (json !== undefined) return sendEncoded(call.res, 200, json);
 	const body = listBody(call, r);
 	const contentType = call.wanted.as === 'table' ? `application/json;as=Table;v=${call.wanted.version};g=meta.k8s.io` : undefined;
 	sendObject(call.res, 200, body, { yaml: call.wanted.as === 'object' && call.wanted.yaml, contentType });

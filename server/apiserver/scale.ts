@@ -6,6 +6,7 @@
  * @module
  */
 import { badRequest, invalid } from '../../src/lib/kube/api-errors';
+import { customScaleOf, withCustomReplicas } from '../../src/lib/kube/crd';
 import { formatSelector, selectorFromObject } from '../../src/lib/kube/label-selector';
 import { prepareUpdate } from '../../src/lib/kube/strategy';
 import { validateScale } from '../../src/lib/kube/validation';
@@ -19,6 +20,8 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 /** The Scale of a stored object. */
 export function scaleOf(t: Target, obj: Obj): Obj {
+	// Custom resources read replicas and selector from the paths their CRD names.
+	if (t.resource.custom?.scaleSubresource) return customScaleOf(t.resource.custom.scaleSubresource, obj, t.stored.namespaced);
 	const m = obj.metadata ?? {};
 	let selector = '';
 	try {
@@ -46,8 +49,9 @@ export function applyScale(t: Target, cur: Obj, scale: Obj): Obj {
 	if (errs.length) throw invalid({ group: 'autoscaling', kind: 'Scale' }, t.name ?? '', errs);
 	if (scale.metadata?.name !== undefined && scale.metadata.name !== t.name)
 		throw badRequest(`the name of the object (${scale.metadata.name}) does not match the name on the URL (${t.name})`);
-	const next = structuredClone(cur);
-	next.spec = { ...(next.spec ?? {}), replicas: replicas ?? 0 };
+	const custom = t.resource.custom?.scaleSubresource;
+	const next = custom ? withCustomReplicas(custom, cur, replicas ?? 0) : structuredClone(cur);
+	if (!custom) next.spec = { ...(next.spec ?? {}), replicas: replicas ?? 0 };
 	const out = prepareUpdate(t.stored, next, cur);
 	out.metadata.resourceVersion = scale.metadata?.resourceVersion || cur.metadata.resourceVersion;
 	return out;

@@ -30,7 +30,9 @@ export function encode(obj: Obj): string {
 /** A stored key-value as an object with its resourceVersion. */
 export function decode(kv: KeyValue): Stored {
 	const object = JSON.parse(fromUtf8(kv.value)) as Obj;
-	object.metadata = { ...(object.metadata ?? {}), resourceVersion: String(kv.modRevision) };
+	// Freshly parsed, so metadata can be set in place.
+	if (object.metadata && typeof object.metadata === 'object') object.metadata.resourceVersion = String(kv.modRevision);
+	else object.metadata = { resourceVersion: String(kv.modRevision) };
 	return { key: fromUtf8(kv.key), object, modRevision: kv.modRevision };
 }
 

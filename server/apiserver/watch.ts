@@ -6,6 +6,11 @@
  * event with a 410 Expired Status for a compacted resourceVersion, and an end after
  * timeoutSeconds. Objects are sent as the client asked: whole, as one-row Tables, or metadata.
  *
+ * Watches are served from the resource's watch cache (watch-cache.ts) when it can: initial events
+ * from its snapshot once it has caught up with the store, and resumes from a resourceVersion still
+ * in its window; each event's line is encoded once for all watchers. Older (but not compacted)
+ * resourceVersions are watched on the store directly, so every request sees the same events.
+ *
  * @module
  */
 import { expired, tooManyRequests } from '../../src/lib/kube/api-errors';
@@ -16,32 +21,59 @@ import { apiVersionOf } from '../../src/lib/kube/kinds';
 import { prefixEnd, utf8 } from '../../src/lib/store/bytes';
 import type { Event } from '../../src/lib/store/types';
 import type { Watch, WatchMessage } from '../../src/lib/store/backend';
+import { collectionKey } from '../../src/lib/kube/storage-keys';
 import { keyOf, prefixOf, served, type Call } from './context';
 import { matcher, listObjects } from './read';
 import { decode } from './storage';
 import { APISERVER_LIMITS } from './limits';
+import { encodedLine, prefixEndKey, watchCacheFor, type CacheEvent, type WatchCache } from './watch-cache';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 const watchCounts = new WeakMap<object, number>();
 
-/** Where a watch starts: initial objects at a revision, or a resourceVersion (maybe compacted). */
+/**
+ * Where a watch starts: initial objects at a revision, or a resourceVersion (maybe compacted);
+ * `cache` when the watch cache serves it (events that reach the cache before the subscription
+ * are replayed from its window, so the gap between the two loses nothing).
+ */
 interface Start {
 	revision: number;
 	initial: Obj[];
 	compactedAt?: number;
+	cache?: WatchCache;
 }
 
-async function startOf(call: Call, opts: ListOptions): Promise<Start> {
+/** The key range a watch covers: one object (metadata.name=x, watched on its own key, like kube) or a collection. */
+function rangeOf(call: Call, opts: ListOptions): { from: string; to: string; single: boolean } {
+	const t = call.target;
+	const name = requiresExactMatch(opts.fieldSelector, 'metadata.name');
+	if (name !== undefined && (!t.stored.namespaced || t.namespace)) {
+		const key = keyOf(t, name);
+		return { from: key, to: key + '\0', single: true };
+	}
+	const prefix = prefixOf(t);
+	return { from: prefix, to: prefixEndKey(prefix), single: false };
+}
+
+async function startOf(call: Call, opts: ListOptions, range: { from: string; to: string }): Promise<Start> {
 	const rv = opts.resourceVersion;
+	const cache = await watchCacheFor(call.ctx.storage, collectionKey(call.target.stored.storagePrefix));
 	if (rv === undefined || rv === '' || rv === '0' || opts.sendInitialEvents === true) {
+		// "0" is any recent state; otherwise the cache must have caught up with the store first.
+		if (cache && (rv === '0' || (await cache.syncToLatest())) && cache.alive) {
+			const match = matcher(call.target, opts);
+			const initial = cache.snapshot(range.from, range.to).filter((s) => match(s.object)).map((s) => s.object);
+			return { revision: cache.revision, initial, cache };
+		}
 		const list = await listObjects(call, { ...opts, limit: 0, continue: undefined, resourceVersion: undefined, resourceVersionMatch: undefined });
 		return { revision: list.revision, initial: list.items.map((s) => s.object) };
 	}
 	const revision = parseResourceVersion(rv);
 	const status = await call.ctx.storage.backend.status();
-	return { revision, initial: [], compactedAt: revision < status.compactRevision ? status.compactRevision : undefined };
+	if (revision < status.compactRevision) return { revision, initial: [], compactedAt: status.compactRevision };
+	return { revision, initial: [], cache: cache?.covers(revision) ? cache : undefined };
 }
 
 /** One open watch response. */
@@ -86,9 +118,13 @@ class WatchStream {
 	}
 
 	send(type: EventType, object: unknown): void {
+		this.write(JSON.stringify({ type, object }) + '\n');
+	}
+
+	private write(lines: string): void {
 		if (this.closed) return;
 		const res = this.call.res;
-		res.write(JSON.stringify({ type, object }) + '\n');
+		res.write(lines);
 		if (res.writableLength > APISERVER_LIMITS.maxWatchBufferBytes) this.finish();
 	}
 
@@ -119,6 +155,28 @@ class WatchStream {
 		else if (wasMatch) this.sendObject('DELETED', now);
 	}
 
+	/** Watch-cache events (one revision): JSON lines shared with every other watcher, written at once. */
+	onCacheEvents = (events: CacheEvent[]): void => {
+		if (this.closed) return;
+		let out = '';
+		const emit = (type: EventType, e: CacheEvent) => {
+			if (this.call.wanted.as !== 'object') return this.sendObject(type, e.object);
+			const t = this.call.target;
+			out += encodedLine(e, `${type} ${t.resource.group}/${t.resource.resource}`, () => JSON.stringify({ type, object: served(t, e.object) }) + '\n');
+		};
+		for (const e of events) {
+			if (e.type === 'DELETE') {
+				if (e.prev && this.match(e.prev)) emit('DELETED', e);
+				continue;
+			}
+			const isMatch = this.match(e.object);
+			const wasMatch = e.prev ? this.match(e.prev) : false;
+			if (isMatch) emit(wasMatch ? 'MODIFIED' : 'ADDED', e);
+			else if (wasMatch) emit('DELETED', e);
+		}
+		if (out) this.write(out);
+	};
+
 	onMessage = (m: WatchMessage, start: number): void => {
 		if (this.closed) return;
 		if (m.type === 'events') for (const e of m.events) this.onEvent(e);
@@ -131,7 +189,7 @@ class WatchStream {
 	};
 
 	/** Ends the stream after `timeoutSeconds` (kube: a random 30-60 min without), bookmarks on a timer. */
-	schedule(w: Watch): void {
+	schedule(w: Pick<Watch, 'requestProgress'>): void {
 		const { clock } = this.call.ctx;
 		const t = this.opts.timeoutSeconds;
 		const timeoutMs = t !== undefined && t > 0 ? t * 1000 : APISERVER_LIMITS.minWatchTimeoutMs * (1 + Math.random());
@@ -164,10 +222,11 @@ class WatchStream {
 }
 
 export async function handleWatch(call: Call, opts: ListOptions): Promise<void> {
-	const { ctx, target: t } = call;
+	const { ctx } = call;
 	if ((watchCounts.get(ctx.room) ?? 0) >= APISERVER_LIMITS.maxWatchesPerRoom)
 		throw tooManyRequests(`too many watches in this room (${APISERVER_LIMITS.maxWatchesPerRoom}); close some and retry`);
-	const start = await startOf(call, opts);
+	const range = rangeOf(call, opts);
+	const start = await startOf(call, opts, range);
 	const stream = new WatchStream(call, opts);
 	if (start.compactedAt !== undefined) {
 		stream.send('ERROR', expired(`too old resource version: ${start.revision} (${start.compactedAt})`).toStatus());
@@ -176,11 +235,16 @@ export async function handleWatch(call: Call, opts: ListOptions): Promise<void> 
 	}
 	for (const o of start.initial) stream.sendObject('ADDED', o);
 	if (opts.sendInitialEvents && opts.allowWatchBookmarks) stream.bookmark(start.revision, true);
-	// A single object (metadata.name=x) is watched on its own key, like kube does.
-	const name = requiresExactMatch(opts.fieldSelector, 'metadata.name');
-	const single = name !== undefined && (!t.stored.namespaced || t.namespace) ? keyOf(t, name) : undefined;
-	const key = utf8(single ?? prefixOf(t));
-	const w = ctx.storage.backend.watch({ key, rangeEnd: single ? undefined : prefixEnd(key), startRevision: start.revision + 1, prevKv: true }, (m) =>
+	const cache = start.cache;
+	if (cache?.covers(start.revision)) {
+		const unsubscribe = cache.subscribe(range.from, range.to, start.revision, { events: stream.onCacheEvents, end: stream.finish });
+		stream.onClose(unsubscribe);
+		// A bookmark once the cache has caught up with the store: every event up to it was sent.
+		stream.schedule({ requestProgress: () => void cache.syncToLatest().then((ok) => ok && stream.bookmark(Math.max(cache.revision, start.revision))) });
+		return;
+	}
+	const key = utf8(range.single ? range.from : prefixOf(call.target));
+	const w = ctx.storage.backend.watch({ key, rangeEnd: range.single ? undefined : prefixEnd(key), startRevision: start.revision + 1, prevKv: true }, (m) =>
 		stream.onMessage(m, start.revision)
 	);
 	stream.onClose(() => w.cancel());

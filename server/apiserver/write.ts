@@ -22,6 +22,8 @@ import { decodeKubeProtobuf, ProtobufError } from '../../src/lib/kube/protobuf';
 import { objectBody } from './read';
 import { APISERVER_LIMITS } from './limits';
 import { countObject, checkObjectBound } from './object-count';
+import { serviceAllocations } from './service-alloc';
+import { trackCreate, trackUpdate } from './apply';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -66,12 +68,15 @@ export async function admitNamespace(call: Pick<Call, 'ctx' | 'target'>, name: s
 	if (!t.stored.namespaced || !t.namespace) return;
 	const ns = await call.ctx.storage.get(objectKey('namespaces', undefined, t.namespace));
 	if (!ns) throw notFound({ group: '', resource: 'namespaces' }, t.namespace);
-	if (ns.object.metadata?.deletionTimestamp || ns.object.status?.phase === 'Terminating')
-		throw forbidden(t.gr, name, `unable to create new content in namespace ${t.namespace} because it is being terminated`);
+	if (ns.object.metadata?.deletionTimestamp || ns.object.status?.phase === 'Terminating') {
+		const err = forbidden(t.gr, name, `unable to create new content in namespace ${t.namespace} because it is being terminated`);
+		err.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${t.namespace} is being terminated`, field: 'metadata.namespace' }];
+		throw err;
+	}
 }
 
 /** Creates `input` (served form) in the target collection; returns the stored object. */
-export async function createObject(call: Pick<Call, 'ctx' | 'target'>, input: Obj, opts: { dryRun: boolean }): Promise<Obj> {
+export async function createObject(call: Pick<Call, 'ctx' | 'target'>, input: Obj, opts: { dryRun: boolean; applied?: boolean }): Promise<Obj> {
 	const { ctx, target: t } = call;
 	const obj = toStored(t, structuredClone(input));
 	obj.metadata ??= {};
@@ -81,6 +86,8 @@ export async function createObject(call: Pick<Call, 'ctx' | 'target'>, input: Ob
 	}
 	const generate = !obj.metadata.name && typeof obj.metadata.generateName === 'string' && obj.metadata.generateName;
 	await admitNamespace(call, obj.metadata.name ?? '');
+	// managedFields: the creator's Update entry (a server-side apply brings its own).
+	if (!opts.applied) trackCreate(call, obj);
 	for (let attempt = 0; ; attempt++) {
 		if (generate) obj.metadata.name = generateName(obj.metadata.generateName);
 		const prepared = prepareCreate(t.stored, obj, { now: ctx.clock.now(), uid: ctx.newUid(), namespace: t.namespace });
@@ -88,13 +95,15 @@ export async function createObject(call: Pick<Call, 'ctx' | 'target'>, input: Ob
 		if (errs.length) throw invalid({ group: t.resource.group, kind: t.resource.kind }, prepared.metadata?.name ?? '', errs);
 		const name: string = prepared.metadata.name;
 		const key = keyOf(t, name);
+		const svc = serviceAllocations(ctx.storage, t);
 		if (opts.dryRun) {
 			if (await ctx.storage.get(key)) throw alreadyExists(t.gr, name);
+			await svc?.dryRunCreate(prepared);
 			return prepared;
 		}
 		await checkObjectBound(ctx, t, name);
 		const nsKey = t.stored.namespaced && t.namespace ? objectKey('namespaces', undefined, t.namespace) : undefined;
-		const r = await ctx.storage.create(key, prepared, nsKey);
+		const r = svc ? await svc.create(key, prepared, nsKey) : await ctx.storage.create(key, prepared, nsKey);
 		if ('revision' in r) {
 			countObject(ctx, 1);
 			prepared.metadata.resourceVersion = String(r.revision);
@@ -108,7 +117,9 @@ export async function createObject(call: Pick<Call, 'ctx' | 'target'>, input: Ob
 /** True when an update leaves a deleted object with nothing holding it (kube then deletes it). */
 export function finishesDeletion(obj: Obj): boolean {
 	const m = obj.metadata ?? {};
-	return !!m.deletionTimestamp && !(m.finalizers ?? []).length && (m.deletionGracePeriodSeconds ?? 0) === 0;
+	// A namespace also waits for its spec.finalizers (kube's ShouldDeleteNamespaceDuringUpdate).
+	const nsHeld = obj.kind === 'Namespace' && (obj.spec?.finalizers ?? []).length > 0;
+	return !!m.deletionTimestamp && !(m.finalizers ?? []).length && (m.deletionGracePeriodSeconds ?? 0) === 0 && !nsHeld;
 }
 
 export interface UpdateResult {
@@ -125,11 +136,12 @@ export interface UpdateResult {
  */
 export async function guaranteedUpdate(
 	call: Pick<Call, 'ctx' | 'target'>,
-	opts: { dryRun: boolean; status?: boolean },
+	opts: { dryRun: boolean; status?: boolean; applied?: boolean },
 	transform: (current: Obj) => Obj
 ): Promise<UpdateResult> {
 	const { ctx, target: t } = call;
 	const key = keyOf(t);
+	const svc = opts.status ? undefined : serviceAllocations(ctx.storage, t);
 	for (let attempt = 0; attempt < APISERVER_LIMITS.maxUpdateRetries; attempt++) {
 		const cur = await ctx.storage.get(key);
 		if (!cur) throw notFound(t.gr, t.name ?? '');
@@ -138,19 +150,24 @@ export async function guaranteedUpdate(
 		const wantedRV = next.metadata?.resourceVersion;
 		if (wantedRV && wantedRV !== currentRV) throw conflict(t.gr, t.name ?? '');
 		next.metadata = { ...(next.metadata ?? {}), resourceVersion: currentRV };
+		if (!opts.applied) trackUpdate(call, cur.object, next);
+		svc?.prepareUpdate(next, cur.object);
 		const errs = validateUpdate(t.stored, next, cur.object, opts.status);
 		if (errs.length) throw invalid({ group: t.resource.group, kind: t.resource.kind }, t.name ?? '', errs);
 		if (finishesDeletion(next)) {
 			if (opts.dryRun) return { object: next, deleted: true };
-			const rev = await ctx.storage.delete(key, cur.modRevision);
+			const rev = svc ? await svc.delete(key, cur.object, cur.modRevision) : await ctx.storage.delete(key, cur.modRevision);
 			if (rev !== undefined) {
 				countObject(ctx, -1);
 				return { object: next, deleted: true };
 			}
 		} else {
 			if (deepEqual(next, cur.object)) return { object: cur.object };
-			if (opts.dryRun) return { object: next };
-			const rev = await ctx.storage.update(key, next, cur.modRevision);
+			if (opts.dryRun) {
+				await svc?.dryRunUpdate(next, cur.object);
+				return { object: next };
+			}
+			const rev = svc ? await svc.update(key, next, cur.object, cur.modRevision) : await ctx.storage.update(key, next, cur.modRevision);
 			if (rev !== undefined) {
 				next.metadata.resourceVersion = String(rev);
 				return { object: next };
@@ -198,7 +215,7 @@ export async function handleUpdateStatus(call: Call): Promise<void> {
 	if (bodyName !== t.name) throw badRequest(`the name of the object (${bodyName}) does not match the name on the URL (${t.name})`);
 	const stored = toStored(t, object);
 	const r = await guaranteedUpdate(call, { dryRun: opts.dryRun, status: true }, (cur) => {
-		const next = prepareStatusUpdate(stored, cur);
+		const next = prepareStatusUpdate(stored, cur, t.stored);
 		next.metadata.resourceVersion = stored.metadata?.resourceVersion || cur.metadata.resourceVersion;
 		return next;
 	});

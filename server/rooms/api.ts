@@ -11,6 +11,8 @@
  *   POST   /api/rooms/<id>/files           Bearer editor {path, type?, content?}
  *   PATCH  /api/rooms/<id>/files           Bearer editor {from, to}
  *   DELETE /api/rooms/<id>/files?path=p    Bearer editor
+ *   GET    /api/rooms/<id>/clock           Bearer editor|viewer   → the simulated clock
+ *   POST   /api/rooms/<id>/clock           Bearer editor {action: pause|resume|step|speed, seconds?, speed?}
  *
  * Errors are Kubernetes `Status` objects.
  *
@@ -24,9 +26,11 @@ import { bearerToken, readJson, requestOrigin, sendJson, StatusError } from '../
 import { createEntry, deleteEntry, renameEntry } from '../collab/file-ops';
 import type { RoomRegistry } from './registry';
 import type { Room } from './room';
-import { roleOf } from './meta';
+import { roleOf, writeMeta } from './meta';
+import { join } from 'node:path';
 import { sendKubeconfig } from '../apiserver/kubeconfig';
 import type { Config } from '../config';
+import { ROOM_CLOCK } from '../../src/lib/clock/room-clock';
 
 export interface RoomLinks {
 	editor?: string;
@@ -116,6 +120,16 @@ async function roomRoute(req: IncomingMessage, res: ServerResponse, url: URL, pa
 		sendJson(res, 200, room.currentAnalysis());
 		return true;
 	}
+	if (parts.length === 4 && parts[3] === 'clock') {
+		if (method === 'GET') return sendJson(res, 200, clockView(room)), true;
+		if (method !== 'POST') throw methodNotAllowed(method, url);
+		editorOnly();
+		await clockAction(room, await body());
+		room.time.save();
+		await writeMeta(join(rooms.roomsDir, room.id), room.meta);
+		sendJson(res, 200, clockView(room));
+		return true;
+	}
 	if (parts.length === 4 && parts[3] === 'files') {
 		if (method === 'GET') {
 			const path = url.searchParams.get('path') ?? '';
@@ -146,6 +160,42 @@ async function roomRoute(req: IncomingMessage, res: ServerResponse, url: URL, pa
 	}
 	throw new StatusError(404, 'NotFound', `no API at ${url.pathname}`);
 }
+
+/** The clock as the API shows it: simulated time in ms and RFC 3339, mode, seed, next timer. */
+function clockView(room: Room) {
+	const { clock } = room.time;
+	const s = clock.state();
+	const next = clock.nextDue();
+	return { time: s.time, timestamp: new Date(s.time).toISOString(), paused: s.paused, speed: s.speed, seed: room.meta.seed, ...(next !== undefined ? { nextTimer: next } : {}) };
+}
+
+/** pause | resume | step {seconds: n | "next"} | speed {speed: n | "max"}. */
+async function clockAction(room: Room, b: Record<string, unknown>): Promise<void> {
+	const { clock } = room.time;
+	switch (b.action) {
+		case 'pause':
+			return clock.pause();
+		case 'resume':
+			return clock.resume();
+		case 'step': {
+			const by = b.seconds ?? 'next';
+			if (by !== 'next' && !(typeof by === 'number' && Number.isFinite(by) && by >= 0 && by <= MAX_STEP_SECONDS))
+				throw new StatusError(422, 'Invalid', `seconds must be a number from 0 to ${MAX_STEP_SECONDS} or "next"`);
+			await clock.step(by === 'next' ? 'next' : by * 1000);
+			return;
+		}
+		case 'speed': {
+			const speed = b.speed;
+			if (speed !== 'max' && !(typeof speed === 'number' && speed > 0 && speed <= ROOM_CLOCK.maxSpeed))
+				throw new StatusError(422, 'Invalid', `speed must be a number in (0, ${ROOM_CLOCK.maxSpeed}] or "max"`);
+			return clock.setSpeed(speed);
+		}
+	}
+	throw new StatusError(422, 'Invalid', 'action must be one of: pause, resume, step, speed');
+}
+
+/** A step of more than a day of simulated time is refused (it would hold the request for long). */
+const MAX_STEP_SECONDS = 86_400;
 
 function authorize(req: IncomingMessage, room: Room): Role {
 	const token = bearerToken(req);

@@ -8,6 +8,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Role } from '../../src/lib/collab/protocol';
+import type { ClockState } from '../../src/lib/clock/room-clock';
 import { writeFileDurable } from '../storage/record-log';
 
 export interface RoomMeta {
@@ -16,6 +17,10 @@ export interface RoomMeta {
 	starter: string;
 	created: string;
 	tokens: Record<Role, string>;
+	/** The simulated clock where the room left it (server/clock/room-time.ts). */
+	clock?: ClockState;
+	/** Seed of the room's RNG. */
+	seed?: number;
 }
 
 /** 128-bit room id, URL-safe (22 characters). */

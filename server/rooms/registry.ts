@@ -14,6 +14,8 @@ import type { Config } from '../config';
 import { Room } from './room';
 import { backendFactory, type BackendFactory } from '../store/backends';
 import { newRoomId, newToken, readMeta, ROOM_ID, writeMeta, type RoomMeta } from './meta';
+import { startControlPlane } from '../controllers/manager';
+import { isInternalCall } from '../controllers/runtime/internal-call';
 
 const SWEEP_MS = 5_000;
 
@@ -73,6 +75,7 @@ export class RoomRegistry {
 		await writeMeta(dir, meta);
 		this.known.add(meta.id);
 		this.loaded.set(meta.id, Promise.resolve(room));
+		startControlPlane(room, this, this.config);
 		return room;
 	}
 
@@ -81,16 +84,19 @@ export class RoomRegistry {
 		if (!ROOM_ID.test(id) || !this.known.has(id)) return undefined;
 		let p = this.loaded.get(id);
 		if (!p) {
+			// A room's control plane never reloads it: only users do.
+			if (isInternalCall()) return undefined;
 			const dir = join(this.roomsDir, id);
 			const pending = this.unloading.get(id) ?? Promise.resolve();
-			p = pending.then(() => readMeta(dir)).then((meta) => Room.open(dir, meta, this.config, this.backends));
+			p = pending.then(() => readMeta(dir)).then((meta) => Room.open(dir, meta, this.config, this.backends))
+				.then((room) => (startControlPlane(room, this, this.config), room));
 			this.loaded.set(id, p);
 			p.catch(() => this.loaded.delete(id));
 		}
 		const room = await p;
 		// Unloaded by the sweeper while we waited: load it again rather than hand out a closed room.
 		if (this.loaded.get(id) !== p) return this.known.has(id) ? this.get(id) : undefined;
-		room.lastUsed = Date.now();
+		if (!isInternalCall()) room.lastUsed = Date.now();
 		return room;
 	}
 

@@ -20,6 +20,9 @@ import type { RoomMeta } from './meta';
 import type { Backend } from '../../src/lib/store/backend';
 import type { BackendFactory } from '../store/backends';
 import type { WebSocket } from 'ws';
+import { openRoomTime, type RoomTime } from '../clock/room-time';
+import { isInternalCall } from '../controllers/runtime/internal-call';
+import { writeMeta } from './meta';
 
 export class Room implements RoomLink {
 	readonly awareness: Awareness;
@@ -34,8 +37,13 @@ export class Room implements RoomLink {
 	private analysisTimer: ReturnType<typeof setTimeout> | undefined;
 	private analysisDeadline = 0;
 	private listeners = new Set<(e: AnalysisEvent) => void>();
+	/** The room's simulated clock and seeded RNG (saved in its meta). */
+	readonly time: RoomTime;
+	/** The room's control plane (controllers), started by the registry; stopped on unload. */
+	controlPlane: { stop(): Promise<void> } | undefined;
 
 	private constructor(
+		private readonly dir: string,
 		readonly meta: RoomMeta,
 		private readonly persistence: DocPersistence,
 		/** The room's cluster state (etcd v3 semantics). */
@@ -48,6 +56,10 @@ export class Room implements RoomLink {
 		this.awareness.setLocalState(null);
 		this.doc.on('update', this.onDocUpdate);
 		this.awareness.on('update', this.onAwarenessUpdate);
+		this.time = openRoomTime(meta);
+		this.time.onEvent((e) => {
+			for (const c of this.conns) c.sendEvent(e);
+		});
 		this.runAnalysis();
 	}
 
@@ -60,7 +72,7 @@ export class Room implements RoomLink {
 			: undefined;
 		const persistence = await DocPersistence.open(join(dir, 'doc.log'), config.log, seed);
 		const store = await backends.open(meta.id, dir);
-		return new Room(meta, persistence, store, config);
+		return new Room(dir, meta, persistence, store, config);
 	}
 
 	get doc(): Y.Doc {
@@ -73,6 +85,8 @@ export class Room implements RoomLink {
 
 	/** Keeps the room loaded while `fn`'s stream lives; call the returned function when it ends. */
 	hold(): () => void {
+		// The room's own control plane does not keep it loaded (its watches would, forever).
+		if (isInternalCall()) return () => {};
 		this.holds++;
 		let released = false;
 		return () => {
@@ -101,7 +115,7 @@ export class Room implements RoomLink {
 	}
 
 	initialEvents(): RoomEvent[] {
-		return this.analysis ? [this.analysis] : [];
+		return this.analysis ? [this.analysis, this.time.event()] : [this.time.event()];
 	}
 
 	/** The latest analysis (computing it now if an edit is pending). */
@@ -161,6 +175,9 @@ export class Room implements RoomLink {
 		clearTimeout(this.analysisTimer);
 		for (const c of [...this.conns]) c.close(code, reason);
 		this.doc.off('update', this.onDocUpdate);
+		await this.controlPlane?.stop();
+		this.time.dispose();
+		await writeMeta(this.dir, this.meta).catch(() => {});
 		await this.store.close();
 		await this.persistence.close();
 		this.awareness.destroy();

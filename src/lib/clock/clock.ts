@@ -55,3 +55,29 @@ export class ManualClock implements Clock {
 		this.t = end;
 	}
 }
+
+/** Calls `fn` every `ms` on `clock` (the next run is set before `fn` runs); returns a function that stops it. */
+export function every(clock: Clock, ms: number, fn: () => void): () => void {
+	let cancel: () => void;
+	let stopped = false;
+	const tick = () => {
+		if (stopped) return;
+		cancel = clock.setTimer(ms, tick);
+		fn();
+	};
+	cancel = clock.setTimer(ms, tick);
+	return () => {
+		stopped = true;
+		cancel();
+	};
+}
+
+/**
+ * A clock that reads time from `time` but runs its timers on `timers`. The kube API stamps objects
+ * with the room's simulated time, while its transport timers (watch timeouts, bookmarks) stay on
+ * the wall clock: at max speed a 30-minute watch timeout would otherwise end `kubectl get -w`
+ * after a second.
+ */
+export function stampingClock(time: Clock, timers: Clock = wallClock): Clock {
+	return { now: () => time.now(), setTimer: (ms, fn) => timers.setTimer(ms, fn) };
+}

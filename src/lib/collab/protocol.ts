@@ -94,4 +94,22 @@ export interface AnalysisEvent {
 	objects: DeclaredObject[];
 }
 
-export type RoomEvent = Notice | AnalysisEvent;
+/**
+ * The room's simulated clock, sent on connect and on every change (pause, speed, step; every
+ * second while at max speed). Running at a numeric speed, a browser shows
+ * `time + (Date.now() - receivedAt) * speed` (its own clock, so clock skew does not matter).
+ */
+export interface ClockEvent {
+	type: 'clock';
+	/** Simulated time, ms since the epoch. */
+	time: number;
+	paused: boolean;
+	/** ×speed, or `max` (time jumps from event to event). */
+	speed: number | 'max';
+	/** The server's wall time when `time` was read. */
+	wall: number;
+	/** The room's RNG seed. */
+	seed: number;
+}
+
+export type RoomEvent = Notice | AnalysisEvent | ClockEvent;

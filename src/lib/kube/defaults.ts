@@ -11,6 +11,7 @@
  */
 import { apiVersionOf } from './kinds';
 import { defaultPod, defaultPodTemplate } from './defaults-pod';
+import { applySchemaDefaults, defaultCrd, type CustomResourceInfo } from './crd';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -201,14 +202,12 @@ const DEFAULTERS: Record<string, (o: Obj) => void> = {
 		setIfUnset(spec, 'volumeLifecycleModes', ['Persistent']);
 		setIfUnset(spec, 'seLinuxMount', false);
 	},
-	'apiextensions.k8s.io/v1/CustomResourceDefinition': (crd) => {
-		crd.spec ??= {};
-		crd.spec.conversion ??= { strategy: 'None' };
-	}
+	'apiextensions.k8s.io/v1/CustomResourceDefinition': defaultCrd
 };
 
 /** Applies the defaults of `kind` (served at `group/version`) to `obj` in place. */
-export function applyDefaults(info: { group: string; version: string; kind: string }, obj: Obj): void {
+export function applyDefaults(info: { group: string; version: string; kind: string; custom?: CustomResourceInfo }, obj: Obj): void {
+	if (info.custom) return applySchemaDefaults(info.custom.schema, obj);
 	DEFAULTERS[`${apiVersionOf(info)}/${info.kind}`]?.(obj);
 }
 

@@ -26,6 +26,8 @@ describe('discovery documents', () => {
 		expect(apiGroupList().groups.map((g) => g.name)).toEqual([
 			'apps',
 			'events.k8s.io',
+			'authentication.k8s.io',
+			'authorization.k8s.io',
 			'batch',
 			'networking.k8s.io',
 			'policy',
@@ -49,7 +51,8 @@ describe('discovery documents', () => {
 		expect(core).toMatchObject({ kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2' });
 		expect(core.items).toHaveLength(1);
 		const pods = core.items[0].versions[0].resources.find((r) => r.resource === 'pods');
-		expect(pods).toMatchObject({ scope: 'Namespaced', singularResource: 'pod', shortNames: ['po'], subresources: [{ subresource: 'status' }] });
+		expect(pods).toMatchObject({ scope: 'Namespaced', singularResource: 'pod', shortNames: ['po'], subresources: [{ subresource: 'binding' }, { subresource: 'eviction' }, { subresource: 'log' }, { subresource: 'status' }] });
+		expect((pods?.subresources as unknown[])[1]).toEqual({ subresource: 'eviction', responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] });
 		expect(aggregatedDiscovery(false, 'v2beta1').items[0].metadata).toEqual({ name: 'apps', creationTimestamp: null });
 	});
 });

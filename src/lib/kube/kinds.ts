@@ -66,6 +66,13 @@ export const BUILTIN_KINDS: readonly KindInfo[] = [
 	k('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, 'subdomain', ['crd', 'crds'])
 ];
 
+/** Kinds the API answers but never stores (create-only reviews); not declarable in files. */
+export const REVIEW_KINDS: readonly KindInfo[] = [
+	k('authentication.k8s.io/v1', 'SelfSubjectReview', 'selfsubjectreviews', false),
+	k('authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false),
+	k('authorization.k8s.io/v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', false)
+];
+
 export function apiVersionOf(info: Pick<KindInfo, 'group' | 'version'>): string {
 	return info.group ? `${info.group}/${info.version}` : info.version;
 }

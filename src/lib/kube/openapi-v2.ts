@@ -45,8 +45,8 @@ function toV2(node: SchemaNode, definition?: string): Json {
 	return out;
 }
 
-/** The v2 document as JSON. */
-export function openApiV2Json(): Json {
+/** The v2 document as JSON; `extra` adds definitions already in v2 form (custom resources). */
+export function openApiV2Json(extra: Json = {}): Json {
 	const kinds = kindsByDefinition();
 	const definitions: Json = {};
 	for (const name of Object.keys(KUBE_SCHEMA.definitions).sort()) {
@@ -54,6 +54,7 @@ export function openApiV2Json(): Json {
 		if (kinds.has(name)) d['x-kubernetes-group-version-kind'] = kinds.get(name);
 		definitions[name] = d;
 	}
+	for (const name of Object.keys(extra).sort()) definitions[name] = extra[name];
 	return { swagger: '2.0', info: OPENAPI_INFO, paths: {}, definitions };
 }
 

@@ -12,7 +12,7 @@
  * @module
  */
 import { apiVersionOf } from './kinds';
-import { groupVersions, resourcesOf, type ResourceInfo } from './resources';
+import { BUILTIN_SET, type ResourceInfo, type ResourceSet } from './resources';
 import { KUBE_SCHEMA, type SchemaNode } from './schema';
 import { PATCH_META } from './patch-meta';
 
@@ -21,11 +21,11 @@ type Json = Record<string, unknown>;
 export const OPENAPI_INFO = { title: 'Kubernetes', version: 'v1.32.0' };
 
 /** `api/v1`, `apis/apps/v1`, ... */
-export function openApiV3Paths(): string[] {
-	return groupVersions().map((g) => (g.group ? `apis/${g.group}/${g.version}` : `api/${g.version}`));
+export function openApiV3Paths(set: ResourceSet = BUILTIN_SET): string[] {
+	return set.groupVersions().map((g) => (g.group ? `apis/${g.group}/${g.version}` : `api/${g.version}`));
 }
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** A schema position that refers to a definition: `allOf` + `default: {}` like kube's documents. */
 function refHolder(node: SchemaNode, extra: Json = {}): Json {
@@ -35,7 +35,7 @@ function refHolder(node: SchemaNode, extra: Json = {}): Json {
 	return out;
 }
 
-function convertNode(node: SchemaNode, definition?: string): Json {
+export function convertNode(node: SchemaNode, definition?: string): Json {
 	if (node.$ref) return refHolder(node);
 	const out: Json = {};
 	for (const [k, v] of Object.entries(node)) {
@@ -61,7 +61,7 @@ function convertNode(node: SchemaNode, definition?: string): Json {
 }
 
 /** Every definition reachable from `roots`. */
-function reachable(roots: string[]): string[] {
+export function reachable(roots: string[]): string[] {
 	const seen = new Set<string>();
 	const visit = (n: unknown) => {
 		if (!n || typeof n !== 'object') return;
@@ -88,7 +88,7 @@ const WRITE_PARAMS = [
 	param('fieldValidation', 'fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.')
 ];
 
-function operations(r: ResourceInfo, definition: string): Json {
+export function operations(r: ResourceInfo, definition: string): Json {
 	const gvk = { group: r.group, kind: r.kind, version: r.version };
 	const gv = apiVersionOf(r);
 	const base = r.group ? `/apis/${gv}` : `/api/${gv}`;
@@ -109,7 +109,8 @@ function operations(r: ResourceInfo, definition: string): Json {
 		put: op('put', 'replace the specified', { parameters: WRITE_PARAMS, requestBody: body }),
 		patch: op('patch', 'partially update the specified', {
 			parameters: [...WRITE_PARAMS, param('force', 'Force is going to "force" Apply requests.', 'boolean')],
-			requestBody: { content: Object.fromEntries(PATCH_CONTENT_TYPES.map((t) => [t, { schema: { type: 'object' } }])), required: true }
+			// Custom resources take no strategic merge patch (kubectl apply then sends a JSON merge patch).
+			requestBody: { content: Object.fromEntries(PATCH_CONTENT_TYPES.filter((t) => !r.custom || !t.includes('strategic')).map((t) => [t, { schema: { type: 'object' } }])), required: true }
 		}),
 		delete: op('delete', 'delete'),
 		parameters: pathParams
@@ -124,14 +125,18 @@ function operations(r: ResourceInfo, definition: string): Json {
 	return out;
 }
 
-/** The document of one group version (`apis/apps/v1`), or undefined if not served. */
-export function openApiV3Doc(path: string): Json | undefined {
+/**
+ * The document of one group version (`apis/apps/v1`), or undefined if not served; `customDoc`
+ * builds the documents of CRD group versions (src/lib/kube/crd/openapi.ts).
+ */
+export function openApiV3Doc(path: string, set: ResourceSet = BUILTIN_SET, customDoc?: (rs: ResourceInfo[]) => Json): Json | undefined {
 	const m = /^(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
 	if (!m) return undefined;
 	const group = m[2] ?? '';
 	const version = m[1] ?? m[3];
-	const rs = resourcesOf(group, version);
+	const rs = set.resourcesOf(group, version);
 	if (!rs.length) return undefined;
+	if (customDoc && rs.some((r) => r.custom)) return customDoc(rs);
 	const kindDefs = new Map<string, ResourceInfo>();
 	for (const r of rs) {
 		const def = KUBE_SCHEMA.kinds[`${apiVersionOf(r)}/${r.kind}`];

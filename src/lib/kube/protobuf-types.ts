@@ -233,7 +233,47 @@ export const MESSAGES: Readonly<Record<string, MessageSpec>> = {
 	ServiceBackendPort: { 1: ['name', 'string'], 2: ['number', 'int32'] },
 	IngressTLS: { 1: ['hosts', 'string', 'r'], 2: ['secretName', 'string'] },
 	IngressStatus: { 1: ['loadBalancer', 'IngressLoadBalancerStatus'] },
-	IngressLoadBalancerStatus: { 1: ['ingress', 'LoadBalancerIngress', 'r'] }
+	IngressLoadBalancerStatus: { 1: ['ingress', 'LoadBalancerIngress', 'r'] },
+
+	// The self reviews kubectl auth sends, and the pod subresources (Binding, Eviction).
+	SelfSubjectAccessReview: { ...meta, 2: ['spec', 'SelfSubjectAccessReviewSpec'], 3: ['status', 'SubjectAccessReviewStatus'] },
+	SubjectAccessReviewStatus: { 1: ['allowed', 'bool'], 2: ['reason', 'string'], 3: ['evaluationError', 'string'], 4: ['denied', 'bool'] },
+	SelfSubjectAccessReviewSpec: { 1: ['resourceAttributes', 'ResourceAttributes'], 2: ['nonResourceAttributes', 'NonResourceAttributes'] },
+	ResourceAttributes: {
+		1: ['namespace', 'string'],
+		2: ['verb', 'string'],
+		3: ['group', 'string'],
+		4: ['version', 'string'],
+		5: ['resource', 'string'],
+		6: ['subresource', 'string'],
+		7: ['name', 'string']
+	},
+	NonResourceAttributes: { 1: ['path', 'string'], 2: ['verb', 'string'] },
+	SelfSubjectRulesReview: { ...meta, 2: ['spec', 'SelfSubjectRulesReviewSpec'], 3: ['status', 'SubjectRulesReviewStatus'] },
+	SubjectRulesReviewStatus: { 3: ['incomplete', 'bool'], 4: ['evaluationError', 'string'] },
+	SelfSubjectRulesReviewSpec: { 1: ['namespace', 'string'] },
+	SelfSubjectReview: { ...meta, 2: ['status', 'SelfSubjectReviewStatus'] },
+	SelfSubjectReviewStatus: { 1: ['userInfo', 'UserInfo'] },
+	UserInfo: { 1: ['username', 'string'], 2: ['uid', 'string'], 3: ['groups', 'string', 'r'] },
+	Binding: { ...meta, 2: ['target', 'ObjectReference'] },
+	ObjectReference: {
+		1: ['kind', 'string'],
+		2: ['namespace', 'string'],
+		3: ['name', 'string'],
+		4: ['uid', 'string'],
+		5: ['apiVersion', 'string'],
+		6: ['resourceVersion', 'string'],
+		7: ['fieldPath', 'string']
+	},
+	Eviction: { ...meta, 2: ['deleteOptions', 'DeleteOptions'] },
+	DeleteOptions: {
+		1: ['gracePeriodSeconds', 'int64', 'p'],
+		2: ['preconditions', 'Preconditions'],
+		3: ['orphanDependents', 'bool', 'p'],
+		4: ['propagationPolicy', 'string', 'p'],
+		5: ['dryRun', 'string', 'r']
+	},
+	Preconditions: { 1: ['uid', 'string', 'p'], 2: ['resourceVersion', 'string', 'p'] }
 };
 
 /** The message of each kind (`apps/v1/Deployment` → Deployment). */
@@ -249,5 +289,11 @@ export const KIND_MESSAGES: Readonly<Record<string, string>> = {
 	'batch/v1/CronJob': 'CronJob',
 	'scheduling.k8s.io/v1/PriorityClass': 'PriorityClass',
 	'policy/v1/PodDisruptionBudget': 'PodDisruptionBudget',
-	'networking.k8s.io/v1/Ingress': 'Ingress'
+	'networking.k8s.io/v1/Ingress': 'Ingress',
+	'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
+	'authorization.k8s.io/v1/SelfSubjectRulesReview': 'SelfSubjectRulesReview',
+	'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
+	'v1/Binding': 'Binding',
+	'policy/v1/Eviction': 'Eviction',
+	'policy/v1beta1/Eviction': 'Eviction'
 };

@@ -6,8 +6,9 @@
  *
  * @module
  */
-import { apiVersionOf, BUILTIN_KINDS, type KindInfo } from './kinds';
+import { apiVersionOf, BUILTIN_KINDS, REVIEW_KINDS, type KindInfo } from './kinds';
 import { resourcePrefix } from './storage-keys';
+import type { CustomResourceInfo } from './crd/types';
 
 export const STANDARD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
 export const SUBRESOURCE_VERBS = ['get', 'patch', 'update'] as const;
@@ -39,9 +40,25 @@ export interface ResourceInfo extends KindInfo {
 	createOnUpdate?: boolean;
 	/** Stored as another kind's objects (events.k8s.io Events are core Events in storage). */
 	storedAs?: { apiVersion: string; kind: string };
+	/** Create-only and never stored (the self reviews). */
+	review?: boolean;
+	/** Subresources beyond status and scale, as discovery lists them (pods/log, pods/eviction, namespaces/finalize). */
+	subresources?: readonly SubresourceInfo[];
+	/** Set for a CustomResourceDefinition's resources: schema, printer columns, storage version. */
+	custom?: CustomResourceInfo;
+}
+
+/** A subresource served by its own handler: its name, response kind and verbs. */
+export interface SubresourceInfo {
+	name: string;
+	kind: string;
+	group?: string;
+	version?: string;
+	verbs: readonly string[];
 }
 
 const ALL = ['all'] as const;
+const REVIEW: Extra = { verbs: ['create'], review: true };
 
 /** What a table entry may set beyond the kind's defaults. */
 type Extra = Partial<Omit<ResourceInfo, keyof KindInfo | 'storagePrefix'>>;
@@ -53,12 +70,27 @@ const zeros = (...fields: string[]) => () => Object.fromEntries(fields.map((f) =
 const EXTRA: Record<string, Extra> = {
 	'v1/Namespace': {
 		verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+		subresources: [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }],
 		status: true,
 		initialStatus: () => ({ phase: 'Active' })
 	},
 	'v1/Node': { status: true },
 	// The pod's QoS class is added by the defaulting step (it needs the defaulted resources).
-	'v1/Pod': { categories: ALL, status: true, initialStatus: () => ({ phase: 'Pending' }), graceful: true, returnDeletedObject: true },
+	'v1/Pod': {
+		categories: ALL,
+		status: true,
+		initialStatus: () => ({ phase: 'Pending' }),
+		graceful: true,
+		returnDeletedObject: true,
+		subresources: [
+			{ name: 'binding', kind: 'Binding', verbs: ['create'] },
+			{ name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+			{ name: 'log', kind: 'Pod', verbs: ['get'] }
+		]
+	},
+	'authentication.k8s.io/v1/SelfSubjectReview': REVIEW,
+	'authorization.k8s.io/v1/SelfSubjectAccessReview': REVIEW,
+	'authorization.k8s.io/v1/SelfSubjectRulesReview': REVIEW,
 	'v1/Service': { categories: ALL, status: true, initialStatus: () => ({ loadBalancer: {} }), createOnUpdate: true },
 	'v1/Endpoints': { createOnUpdate: true },
 	'v1/Event': { createOnUpdate: true },
@@ -87,7 +119,16 @@ const EXTRA: Record<string, Extra> = {
 	'networking.k8s.io/v1/NetworkPolicy': { generation: SPEC },
 	'networking.k8s.io/v1/Ingress': { status: true, generation: SPEC, initialStatus: () => ({ loadBalancer: {} }) },
 	'networking.k8s.io/v1/IngressClass': { generation: SPEC },
-	'apiextensions.k8s.io/v1/CustomResourceDefinition': { status: true, generation: SPEC }
+	'apiextensions.k8s.io/v1/CustomResourceDefinition': {
+		status: true,
+		generation: SPEC,
+		// The CRD strategy's PrepareForCreate: an empty status that records the storage version.
+		initialStatus: (crd) => ({
+			acceptedNames: { plural: '', kind: '' },
+			conditions: [],
+			storedVersions: ((crd.spec as { versions?: Array<{ name: string; storage?: boolean }> })?.versions ?? []).filter((v) => v.storage).map((v) => v.name)
+		})
+	}
 };
 
 function describe(info: KindInfo): ResourceInfo {
@@ -108,17 +149,21 @@ function describe(info: KindInfo): ResourceInfo {
 		graceful: x.graceful,
 		returnDeletedObject: x.returnDeletedObject,
 		createOnUpdate: x.createOnUpdate,
-		storedAs: x.storedAs
+		storedAs: x.storedAs,
+		review: x.review,
+		subresources: x.subresources
 	};
 }
 
-export const BUILTIN_RESOURCES: readonly ResourceInfo[] = BUILTIN_KINDS.map(describe);
+export const BUILTIN_RESOURCES: readonly ResourceInfo[] = [...BUILTIN_KINDS, ...REVIEW_KINDS].map(describe);
 
 /** The group order of kube-apiserver's discovery (core first), restricted to the groups served. */
 export const GROUP_ORDER: readonly string[] = [
 	'',
 	'apps',
 	'events.k8s.io',
+	'authentication.k8s.io',
+	'authorization.k8s.io',
 	'batch',
 	'networking.k8s.io',
 	'policy',
@@ -148,3 +193,13 @@ export function groupVersions(): Array<{ group: string; version: string }> {
 		for (const r of BUILTIN_RESOURCES) if (r.group === group && !out.some((g) => g.group === group && g.version === r.version)) out.push({ group, version: r.version });
 	return out;
 }
+
+/** The resources one room serves: the built-ins plus its established CRDs' (see server/apiserver/crd-registry.ts). */
+export interface ResourceSet {
+	find(group: string, version: string, resource: string): ResourceInfo | undefined;
+	resourcesOf(group: string, version: string): ResourceInfo[];
+	groupVersions(): Array<{ group: string; version: string }>;
+}
+
+/** The built-in resources alone. */
+export const BUILTIN_SET: ResourceSet = { find: findResource, resourcesOf, groupVersions };

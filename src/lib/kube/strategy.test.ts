@@ -47,11 +47,14 @@ describe('prepareUpdate', () => {
 		expect(out.metadata.uid).toBe('u1');
 	});
 
-	it('takes only the status on a /status write', () => {
-		const next = { ...structuredClone(old), spec: { replicas: 7 }, status: { replicas: 1 }, metadata: { ...old.metadata, labels: { x: 'y' } } };
-		const out = prepareStatusUpdate(next, old);
+	it('takes the status and metadata but never the spec on a /status write', () => {
+		const next = { ...structuredClone(old), spec: { replicas: 7 }, status: { replicas: 1 }, metadata: { ...old.metadata, uid: 'other', annotations: { r: '2' }, labels: { x: 'y' } } };
+		const out = prepareStatusUpdate(next, old, deployments);
 		expect(out.spec.replicas).toBe(1);
 		expect(out.status).toEqual({ replicas: 1 });
+		expect(out.metadata.uid).toBe('u1');
+		// The deployment status strategy keeps labels but takes annotations (the revision).
+		expect(out.metadata.annotations).toEqual({ r: '2' });
 		expect(out.metadata.labels).toBeUndefined();
 	});
 });

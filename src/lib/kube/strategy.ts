@@ -87,10 +87,38 @@ export function prepareUpdate(info: ResourceInfo, input: Obj, old: Obj): Obj {
 	return obj;
 }
 
-/** A /status write: the stored object with the request's status (metadata changes are ignored). */
-export function prepareStatusUpdate(input: Obj, old: Obj): Obj {
+/**
+ * Metadata a kind's status strategy takes from the stored object on a /status write (kube's
+ * `PrepareForUpdate` of each `*StatusStrategy`). Deployments keep their labels (the controller
+ * writes its revision annotation through /status); pods keep owner references (old kubelets
+ * corrupted them); custom resources keep everything but what `ResetObjectMetaForStatus` allows.
+ */
+function statusResetsMeta(info: ResourceInfo | undefined): readonly string[] {
+	if (!info) return ['labels', 'annotations', 'finalizers', 'ownerReferences'];
+	if (info.custom) return ['labels', 'annotations', 'finalizers', 'ownerReferences'];
+	if (info.group === 'apps' && info.kind === 'Deployment') return ['labels'];
+	if (info.group === '' && info.kind === 'Pod') return ['ownerReferences'];
+	return [];
+}
+
+/**
+ * A /status write: the request's status and metadata (with the identity rules of any update),
+ * everything else (spec) from the stored object. Without `info`, only the status is taken.
+ */
+export function prepareStatusUpdate(input: Obj, old: Obj, info?: ResourceInfo): Obj {
 	const obj: Obj = structuredClone(old);
 	if (input.status === undefined) delete obj.status;
 	else obj.status = structuredClone(input.status);
+	const meta: Obj = input.metadata && typeof input.metadata === 'object' ? structuredClone(input.metadata) : {};
+	const was: Obj = old.metadata ?? {};
+	for (const f of [...IDENTITY, ...statusResetsMeta(info)]) {
+		if (was[f] === undefined) delete meta[f];
+		else meta[f] = structuredClone(was[f]);
+	}
+	if (meta.resourceVersion === undefined && was.resourceVersion !== undefined) meta.resourceVersion = was.resourceVersion;
+	obj.metadata = meta;
 	return obj;
 }
+
+/** What no update may change: identity, server-owned timestamps, generation, field ownership. */
+const IDENTITY = ['name', 'namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'managedFields'];

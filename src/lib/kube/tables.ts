@@ -9,6 +9,7 @@ import { apiVersionOf } from './kinds';
 import { COLUMNS, DEFAULT_COLUMNS, type TableColumnDefinition } from './table-columns';
 import { defaultRow, ROWS, type RowPrinter } from './table-rows';
 import type { RowCondition } from './table-pod';
+import { customPrinter, type CustomResourceInfo } from './crd';
 
 export type { TableColumnDefinition } from './table-columns';
 
@@ -61,13 +62,13 @@ export interface TableOptions {
 
 /** A Table of `objects` (served as `apiVersion/kind`). */
 export function buildTable(
-	info: { group: string; version: string; kind: string },
+	info: { group: string; version: string; kind: string; custom?: CustomResourceInfo },
 	objects: Obj[],
 	meta: Table['metadata'],
 	opts: TableOptions
 ): Table {
 	const printed = opts.printable ? { apiVersion: 'v1', kind: info.kind } : { apiVersion: apiVersionOf(info), kind: info.kind };
-	const printer = printerFor(printed.apiVersion, printed.kind);
+	const printer = info.custom ? customPrinter(info.custom.columns) : printerFor(printed.apiVersion, printed.kind);
 	const rows: TableRow[] = objects.map((o, i) => {
 		const r = printer.row(opts.printable ? opts.printable(o, i) : o, opts.now);
 		const row: TableRow = { cells: r.cells };

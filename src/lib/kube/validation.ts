@@ -15,6 +15,8 @@ import { qualifiedNameErrors } from './qualified-names';
 import { formatPath, validateObject as validateSchema } from './schema';
 import { CORE_UPDATE_VALIDATORS, CORE_VALIDATORS, validateLabels } from './validation-core';
 import { WORKLOAD_UPDATE_VALIDATORS, WORKLOAD_VALIDATORS } from './validation-workloads';
+import { validateCrd, validateCrdUpdate, validateCustomObject } from './crd';
+import type { CustomResourceInfo } from './crd';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -94,11 +96,17 @@ function dedup(errs: FieldError[]): FieldError[] {
 }
 
 const key = (info: KindInfo) => `${apiVersionOf(info)}/${info.kind}`;
+const CRD_KEY = 'apiextensions.k8s.io/v1/CustomResourceDefinition';
+const customOf = (info: KindInfo) => (info as { custom?: CustomResourceInfo }).custom;
 
 /** Errors of an object about to be created. */
 export function validateCreate(info: KindInfo, obj: Obj): FieldError[] {
 	const k = key(info);
 	const errs = [...validateMetadata(info, obj.metadata ?? {})];
+	// Custom objects: ObjectMeta plus the CRD version's structural schema.
+	const custom = customOf(info);
+	if (custom) return dedup([...errs, ...validateCustomObject(custom.schema, obj)]);
+	if (k === CRD_KEY) errs.push(...validateCrd(obj));
 	errs.push(...(WORKLOAD_VALIDATORS[k]?.(obj) ?? []), ...(CORE_VALIDATORS[k]?.(obj) ?? []));
 	errs.push(...schemaErrors(info, obj));
 	return dedup(errs);
@@ -122,7 +130,11 @@ function validateMetadataUpdate(meta: Obj, old: Obj): FieldError[] {
 export function validateUpdate(info: KindInfo, obj: Obj, old: Obj, status = false): FieldError[] {
 	const k = key(info);
 	const errs = validateMetadataUpdate(obj.metadata ?? {}, old.metadata ?? {});
+	const custom = customOf(info);
+	// A custom object's /status write is validated against the schema too (kube's status strategy).
+	if (status && custom) return dedup([...errs, ...validateCustomObject(custom.schema, obj)]);
 	if (status) return dedup(errs);
+	if (k === CRD_KEY) return dedup([...errs, ...validateMetadata(info, obj.metadata ?? {}), ...validateCrdUpdate(obj, old), ...schemaErrors(info, obj)]);
 	errs.push(...validateCreate(info, obj));
 	errs.push(...(WORKLOAD_UPDATE_VALIDATORS[k]?.(obj, old) ?? []), ...(CORE_UPDATE_VALIDATORS[k]?.(obj, old) ?? []));
 	return dedup(errs);

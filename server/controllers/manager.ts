@@ -1,0 +1,95 @@
+/**
+ * The room's controller manager (kube-controller-manager): when a room loads it starts the
+ * enabled controllers, each an API client of the room's kube API through shared informers; when
+ * the room unloads it stops them. `CONTROLLERS` selects them like `--controllers`
+ * (`*` = all, the default; `-name` disables one; `none` = no control plane).
+ *
+ * @module
+ */
+import { Informer } from '../../src/lib/controllers/informer';
+import type { Controller } from '../../src/lib/controllers/controller';
+import type { ResourceRef } from '../../src/lib/controllers/types';
+import type { Config } from '../config';
+import type { Room } from '../rooms/room';
+import type { RoomRegistry } from '../rooms/registry';
+import type { ControllerDefinition } from './runtime/context';
+import { HttpKubeClient, keepAliveAgent } from './runtime/http-client';
+import { acquireLoopback } from './runtime/loopback';
+import { eventRecorder } from './runtime/recorder';
+import { replicaSetController } from './replicaset';
+import { deploymentController } from './deployment';
+import { serviceAccountController, rootCaPublisher } from './serviceaccount';
+
+/** Every controller converge runs, by kube-controller-manager's names. */
+export const CONTROLLERS: ControllerDefinition[] = [serviceAccountController, rootCaPublisher, replicaSetController, deploymentController];
+
+/** The enabled controllers for a `--controllers`-style list. */
+export function enabledControllers(spec = process.env.CONTROLLERS ?? '*'): ControllerDefinition[] {
+	const items = spec.split(',').map((s) => s.trim()).filter(Boolean);
+	if (items.includes('none')) return [];
+	const all = items.includes('*') || !items.some((i) => !i.startsWith('-'));
+	return CONTROLLERS.filter((c) => (all ? !items.includes(`-${c.name}`) : items.includes(c.name)));
+}
+
+export class ControlPlane {
+	readonly controllers: Controller[] = [];
+	private informers = new Map<string, Informer>();
+	private stopped = false;
+	private started: Promise<void> | undefined;
+	private agent = keepAliveAgent();
+	private loopback: { origin: Promise<string>; release: () => void };
+
+	constructor(
+		private readonly room: Room,
+		rooms: RoomRegistry,
+		private readonly config: Config,
+		private readonly defs: ControllerDefinition[]
+	) {
+		this.loopback = acquireLoopback(rooms, config);
+	}
+
+	start(): Promise<void> {
+		return (this.started ??= this.run());
+	}
+
+	async stop(): Promise<void> {
+		this.stopped = true;
+		for (const inf of this.informers.values()) inf.stop();
+		await Promise.all(this.controllers.map((c) => c.stop()));
+		this.agent.destroy();
+		this.loopback.release();
+	}
+
+	private async run(): Promise<void> {
+		const origin = await this.loopback.origin;
+		if (this.stopped) return;
+		const { clock, rng } = this.room.time;
+		const log = (m: string) => this.config.log(`room ${this.room.id}: ${m}`);
+		const base = new HttpKubeClient({ origin, roomId: this.room.id, token: this.room.meta.tokens.editor, agent: this.agent, fieldManager: 'kube-controller-manager', hold: () => clock.hold() });
+		const informer = (r: ResourceRef) => {
+			const key = `${r.group}/${r.resource}`;
+			let inf = this.informers.get(key);
+			if (!inf) this.informers.set(key, (inf = new Informer(base, r, clock, log)));
+			return inf;
+		};
+		for (const def of this.defs) {
+			// Every controller writes as kube-controller-manager, like the real one's managedFields.
+			const client = base;
+			const recorder = eventRecorder(client, clock, def.component, log);
+			this.controllers.push(def.create({ client, informer, clock, rng: rng.fork(def.name), recorder, config: this.config, log }));
+		}
+		for (const inf of this.informers.values()) inf.start();
+		await Promise.all([...this.informers.values()].map((i) => i.waitForSync()));
+		if (this.stopped) return;
+		for (const c of this.controllers) c.run();
+	}
+}
+
+/** Starts the room's control plane (unless disabled) and hangs it on the room for unload. */
+export function startControlPlane(room: Room, rooms: RoomRegistry, config: Config): void {
+	const defs = enabledControllers();
+	if (!defs.length) return;
+	const plane = new ControlPlane(room, rooms, config, defs);
+	room.controlPlane = plane;
+	plane.start().catch((e: Error) => config.log(`room ${room.id}: control plane failed to start: ${e.stack}`));
+}
