@@ -34,6 +34,8 @@ export interface Config {
 	limits: Limits;
 	/** A room with nobody connected is unloaded from memory after this long. */
 	idleUnloadMs: number;
+	/** Controllers each room runs, like kube-controller-manager's `--controllers` (`CONTROLLERS`). */
+	controllers: string;
 	/** Debounce of the parse after an edit (diagnostics must reach everyone within 200 ms). */
 	analysisDelayMs: number;
 	/** Origins allowed to open sockets besides the server's own host (comma-separated env). */
@@ -89,6 +91,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
 		host: env.HOST || '0.0.0.0',
 		dataDir: env.DATA_DIR || './data',
 		idleUnloadMs: num(env, 'IDLE_UNLOAD_MS', 30_000),
+		controllers: env.CONTROLLERS ?? '*',
 		analysisDelayMs: num(env, 'ANALYSIS_DELAY_MS', 30),
 		storeBackend: storeBackendOf(env.STORE_BACKEND),
 		etcdEndpoints: (env.ETCD_ENDPOINTS ?? 'http://127.0.0.1:2379').split(',').map((s) => s.trim()).filter(Boolean),

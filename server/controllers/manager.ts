@@ -24,7 +24,7 @@ import { serviceAccountController, rootCaPublisher } from './serviceaccount';
 export const CONTROLLERS: ControllerDefinition[] = [serviceAccountController, rootCaPublisher, replicaSetController, deploymentController];
 
 /** The enabled controllers for a `--controllers`-style list. */
-export function enabledControllers(spec = process.env.CONTROLLERS ?? '*'): ControllerDefinition[] {
+export function enabledControllers(spec: string): ControllerDefinition[] {
 	const items = spec.split(',').map((s) => s.trim()).filter(Boolean);
 	if (items.includes('none')) return [];
 	const all = items.includes('*') || !items.some((i) => !i.startsWith('-'));
@@ -87,7 +87,7 @@ export class ControlPlane {
 
 /** Starts the room's control plane (unless disabled) and hangs it on the room for unload. */
 export function startControlPlane(room: Room, rooms: RoomRegistry, config: Config): void {
-	const defs = enabledControllers();
+	const defs = enabledControllers(config.controllers);
 	if (!defs.length) return;
 	const plane = new ControlPlane(room, rooms, config, defs);
 	room.controlPlane = plane;

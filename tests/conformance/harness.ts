@@ -106,6 +106,8 @@ export async function startConverge(opts: { quotaBytes?: number } = {}): Promise
 		etcdHost: '127.0.0.1',
 		etcdPort: 0,
 		log: () => {},
+		// The etcd API is compared with a fresh etcd: no control plane writing into the room.
+		controllers: 'none',
 		limits: { ...base.limits, ...(opts.quotaBytes ? { storeQuotaBytes: opts.quotaBytes } : {}) }
 	});
 	const http: Server = createHttpServer((req, res) =>

@@ -10,6 +10,7 @@ import { RoomClient, type SyncStatus } from './client';
 import { listEntries, treeOf, type TreeEntry } from './files';
 import type { AnalysisEvent, Notice, Role } from './protocol';
 import type { Identity } from './identity';
+import type { ReceivedClock } from '../clock/display';
 
 export interface Peer {
 	clientId: number;
@@ -32,6 +33,8 @@ export class RoomSession {
 	analysis = $state.raw<AnalysisEvent | undefined>(undefined);
 	peers = $state.raw<Peer[]>([]);
 	notices = $state.raw<Notice[]>([]);
+	/** The room's simulated clock, as last received. */
+	clock = $state.raw<ReceivedClock | undefined>(undefined);
 	/** Bumped when the doc is replaced, so editors rebind. */
 	generation = $state(0);
 	readonly client: RoomClient;
@@ -47,6 +50,7 @@ export class RoomSession {
 		this.client.on('status', (s) => (this.status = s));
 		this.client.on('analysis', (a) => (this.analysis = a));
 		this.client.on('notice', (n) => this.notify(n));
+		this.client.on('clock', (event) => (this.clock = { event, receivedAt: Date.now() }));
 		this.client.on('reset', (doc) => {
 			this.bind(doc);
 			this.generation++;

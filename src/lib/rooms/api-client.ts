@@ -55,3 +55,11 @@ export const renameFile = (id: string, token: string, from: string, to: string) 
 	call<{ path: string }>('PATCH', `/api/rooms/${id}/files`, token, { from, to });
 export const deleteFile = (id: string, token: string, path: string) =>
 	call<{ deleted: string[] }>('DELETE', `/api/rooms/${id}/files?path=${encodeURIComponent(path)}`, token);
+
+/** What `POST /api/rooms/<id>/clock` accepts (see server/rooms/api.ts). */
+export type ClockAction =
+	| { action: 'pause' }
+	| { action: 'resume' }
+	| { action: 'step'; seconds: number | 'next' }
+	| { action: 'speed'; speed: number | 'max' };
+export const controlClock = (id: string, token: string, action: ClockAction) => call<unknown>('POST', `/api/rooms/${id}/clock`, token, action);
