@@ -37,8 +37,8 @@ export default defineConfig({
 			{ extends: true, test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
 			{ extends: true, test: { name: 'conformance', include: ['tests/conformance/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
 			{ extends: true, test: { name: 'crash', include: ['tests/crash/**/*.test.ts'], environment: 'node', testTimeout: 180_000, hookTimeout: 60_000 } },
-			{ extends: true, test: { name: 'kubectl', include: ['tests/kubectl/**/*.test.ts', 'tests/apiserver/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 60_000 } },
-			{ extends: true, test: { name: 'clients', include: ['tests/clients/**/*.test.ts'], environment: 'node', testTimeout: 180_000, hookTimeout: 60_000 } },
+			{ extends: true, test: { name: 'kubectl', include: ['tests/kubectl/**/*.test.ts', 'tests/apiserver/**/*.test.ts'], environment: 'node', env: { CONTROLLERS: 'none' }, testTimeout: 120_000, hookTimeout: 60_000 } },
+			{ extends: true, test: { name: 'clients', include: ['tests/clients/**/*.test.ts'], environment: 'node', env: { CONTROLLERS: 'none' }, testTimeout: 180_000, hookTimeout: 60_000 } },
 			{ extends: true, test: { name: 'controlplane', include: ['tests/controlplane/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 60_000 } },
 			{ extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } }
 		]

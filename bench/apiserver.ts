@@ -14,7 +14,8 @@
  *
  * There is no kube-apiserver on this machine: the references are the Kubernetes scalability SLOs
  * (mutating API call p99 ≤ 1 s, list p99 ≤ 30 s). `APISERVER_BENCH_PROFILE=1` runs the server under
- * `node --cpu-prof` and prints its hotspots; `POD_COUNT` shrinks the run.
+ * `node --cpu-prof` and prints its hotspots; `POD_COUNT` shrinks the run; `CONTROLLERS` (passed on
+ * to the server) selects its in-process controllers, `none` for the API server alone.
  *
  * @module
  */
@@ -284,6 +285,7 @@ async function main(): Promise<void> {
 		.join(', ');
 	const notes = [
 		`load average (1/5/15 min) before ${loadBefore}, after ${loadAvg()} (2-core machine shared with other work)`,
+		`in-process controllers: CONTROLLERS=${process.env.CONTROLLERS ?? '*'} (\`CONTROLLERS=none\` measures the API server alone)`,
 		`server in its own process, client in this one (node:http keep-alive); lists are a labelSelector over ${2 * POD_COUNT + 3} pods returning ${POD_COUNT}; best list JSON ${f.listJson.best.toFixed(1)} ms, Table ${f.listTable.best.toFixed(1)} ms`,
 		`fan-out: ${FANOUT_RATE} create+patch pairs/s for ${FANOUT_MS} ms, ${f.fanout.length} MODIFIED events measured; an event that arrives before its write's response counts as 0 ms`,
 		`server CPU per phase: ${cpuNote}`

@@ -99,24 +99,44 @@ export function sendError(res: ServerResponse, err: KubeError, warnings?: string
 }
 
 /** Reads the raw body, at most APISERVER_LIMITS.maxBodyBytes (413 beyond). */
-export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
+export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
 	const max = APISERVER_LIMITS.maxBodyBytes;
 	const tooLarge = () => requestEntityTooLarge(`limit is ${max}`);
 	if (Number(req.headers['content-length'] ?? 0) > max) {
 		req.resume();
-		throw tooLarge();
+		return Promise.reject(tooLarge());
 	}
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of req) {
-		size += (chunk as Buffer).length;
-		if (size > max) {
-			req.resume();
-			throw tooLarge();
-		}
-		chunks.push(chunk as Buffer);
-	}
-	return Buffer.concat(chunks);
+	if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+	// Events rather than an async iterator: a small body is one chunk, and this runs per write.
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		const onData = (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > max) {
+				done();
+				req.resume();
+				return reject(tooLarge());
+			}
+			chunks.push(chunk);
+		};
+		const onEnd = () => {
+			done();
+			resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+		};
+		const onError = (e: Error) => {
+			done();
+			reject(e);
+		};
+		const done = () => {
+			req.off('data', onData);
+			req.off('end', onEnd);
+			req.off('error', onError);
+		};
+		req.on('data', onData);
+		req.on('end', onEnd);
+		req.on('error', onError);
+	});
 }
 
 /** The body as text (see readBodyBytes). */

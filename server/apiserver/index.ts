@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stampingClock } from '../../src/lib/clock/clock';
 import { badRequest, forbidden, internalError, KubeError, pathNotFound, unauthorized } from '../../src/lib/kube/api-errors';
@@ -18,6 +17,8 @@ import type { RoomRegistry } from '../rooms/registry';
 import type { Room } from '../rooms/room';
 import type { Config } from '../config';
 import { bootstrapRoom } from './bootstrap';
+import type { Rng } from '../../src/lib/clock/rng';
+import { uuidV4 } from '../../src/lib/kube/random-ids';
 import { makeTarget, storeErrorToKube, type ApiContext, type Call } from './context';
 import { registryOf } from './crd-registry';
 import { routeCustom } from './crd-routes';
@@ -37,16 +38,30 @@ import { servePodSubresource } from './pod-subresources';
 
 export const KUBE_PREFIX = '/rooms/';
 
-const storages = new WeakMap<Room, Promise<ObjectStorage>>();
+interface RoomApi {
+	storage: ObjectStorage;
+	/** The API server's stream of the room's seeded RNG: uids, generateName suffixes, service allocations. */
+	rng: Rng;
+}
 
-/** The room's object storage, bootstrapped on first use. */
-function storageOf(room: Room): Promise<ObjectStorage> {
-	let p = storages.get(room);
+const apis = new WeakMap<Room, Promise<RoomApi>>();
+
+/**
+ * The room's object storage, bootstrapped on first use, and its RNG stream. The stream is forked
+ * with the store's revision: a replay of the room's writes draws the same ids, and a reloaded
+ * room (same seed) does not hand out the uids of objects it already holds again.
+ */
+function apiOf(room: Room): Promise<RoomApi> {
+	let p = apis.get(room);
 	if (!p) {
 		const storage = new ObjectStorage(room.store);
-		p = bootstrapRoom(storage, room.time.clock, randomUUID).then(() => storage);
-		p.catch(() => storages.delete(room));
-		storages.set(room, p);
+		p = storage.revision().then(async (revision) => {
+			const rng = room.time.rng.fork(`apiserver@${revision}`);
+			await bootstrapRoom(storage, room.time.clock, () => uuidV4(rng));
+			return { storage, rng };
+		});
+		p.catch(() => apis.delete(room));
+		apis.set(room, p);
 	}
 	return p;
 }
@@ -79,8 +94,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, url: URL, rooms:
 	if (!room || !role) throw unauthorized();
 	const method = (req.method ?? 'GET').toUpperCase();
 	const info = parseRequestInfo(method, decodeSegments(rest.join('/')), url.searchParams);
-	const storage = await storageOf(room);
-	const ctx: ApiContext = { room, storage, clock: stampingClock(room.time.clock), user: role, newUid: randomUUID, log: config.log };
+	const { storage, rng } = await apiOf(room);
+	const ctx: ApiContext = { room, storage, clock: stampingClock(room.time.clock), user: role, rng, newUid: () => uuidV4(rng), log: config.log };
 	// The room's served resources: built-ins plus established CRDs (the registry's controller writes as the API server).
 	ctx.resources = (await registryOf(room, () => ({ ...ctx, user: 'system:apiserver' }))).snapshot();
 	if (info.kind !== 'resource') {

@@ -84,7 +84,9 @@ async function patchObject(call: Call, type: string, patch: unknown, opts: Write
 	const { target: t } = call;
 	const r = t.resource;
 	let warnings: string[] = [];
-	const result = await guaranteedUpdate(call, { dryRun: opts.dryRun, status: t.subresource === 'status' }, (cur) => {
+	// Patches build new documents, decoding copies and both strategies copy again: built-in objects need no copy first.
+	const transformCopies = !t.resource.custom;
+	const result = await guaranteedUpdate(call, { dryRun: opts.dryRun, status: t.subresource === 'status', transformCopies }, (cur) => {
 		const patched = applyPatch(type, served(t, cur), patch, apiVersionOf(r), r.kind);
 		const decoded = decodeWrite(r, patched, opts.fieldValidation, true);
 		warnings = decoded.warnings;

@@ -24,18 +24,11 @@ import { APISERVER_LIMITS } from './limits';
 import { countObject, checkObjectBound } from './object-count';
 import { serviceAllocations } from './service-alloc';
 import { trackCreate, trackUpdate } from './apply';
+import { generateName } from '../../src/lib/kube/random-ids';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const GENERATE_RETRIES = 8;
-
-/** kube's names.SimpleNameGenerator: the prefix plus 5 random characters. */
-export function generateName(prefix: string): string {
-	let s = prefix.length > 253 - 5 ? prefix.slice(0, 253 - 5) : prefix;
-	for (let i = 0; i < 5; i++) s += GENERATE_ALPHABET[Math.floor(Math.random() * GENERATE_ALPHABET.length)];
-	return s;
-}
 
 /** Media types of write bodies (protobuf for the kinds kubectl's typed clients send). */
 export const WRITE_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
@@ -89,13 +82,13 @@ export async function createObject(call: Pick<Call, 'ctx' | 'target'>, input: Ob
 	// managedFields: the creator's Update entry (a server-side apply brings its own).
 	if (!opts.applied) trackCreate(call, obj);
 	for (let attempt = 0; ; attempt++) {
-		if (generate) obj.metadata.name = generateName(obj.metadata.generateName);
+		if (generate) obj.metadata.name = generateName(obj.metadata.generateName, ctx.rng);
 		const prepared = prepareCreate(t.stored, obj, { now: ctx.clock.now(), uid: ctx.newUid(), namespace: t.namespace });
 		const errs = validateCreate(t.stored, prepared);
 		if (errs.length) throw invalid({ group: t.resource.group, kind: t.resource.kind }, prepared.metadata?.name ?? '', errs);
 		const name: string = prepared.metadata.name;
 		const key = keyOf(t, name);
-		const svc = serviceAllocations(ctx.storage, t);
+		const svc = serviceAllocations(ctx.storage, t, ctx.rng.next);
 		if (opts.dryRun) {
 			if (await ctx.storage.get(key)) throw alreadyExists(t.gr, name);
 			await svc?.dryRunCreate(prepared);
@@ -132,21 +125,23 @@ export interface UpdateResult {
 /**
  * kube's GuaranteedUpdate: read, transform, validate, write with a mod_revision compare, retry
  * on a lost race. `transform` gets the stored object (with its resourceVersion) and returns the
- * new one; a resourceVersion it carries different from the current one is a 409.
+ * new one; a resourceVersion it carries different from the current one is a 409. With
+ * `transformCopies` the transform promises not to change its argument (nor return it).
  */
 export async function guaranteedUpdate(
 	call: Pick<Call, 'ctx' | 'target'>,
-	opts: { dryRun: boolean; status?: boolean; applied?: boolean },
+	opts: { dryRun: boolean; status?: boolean; applied?: boolean; transformCopies?: boolean },
 	transform: (current: Obj) => Obj
 ): Promise<UpdateResult> {
 	const { ctx, target: t } = call;
 	const key = keyOf(t);
-	const svc = opts.status ? undefined : serviceAllocations(ctx.storage, t);
+	const svc = opts.status ? undefined : serviceAllocations(ctx.storage, t, ctx.rng.next);
 	for (let attempt = 0; attempt < APISERVER_LIMITS.maxUpdateRetries; attempt++) {
 		const cur = await ctx.storage.get(key);
 		if (!cur) throw notFound(t.gr, t.name ?? '');
 		const currentRV = cur.object.metadata.resourceVersion;
-		const next = transform(structuredClone(cur.object));
+		// A transform that builds a new object without touching its argument needs no copy to work on.
+		const next = transform(opts.transformCopies ? cur.object : structuredClone(cur.object));
 		const wantedRV = next.metadata?.resourceVersion;
 		if (wantedRV && wantedRV !== currentRV) throw conflict(t.gr, t.name ?? '');
 		next.metadata = { ...(next.metadata ?? {}), resourceVersion: currentRV };

@@ -19,9 +19,22 @@ import { eventRecorder } from './runtime/recorder';
 import { replicaSetController } from './replicaset';
 import { deploymentController } from './deployment';
 import { serviceAccountController, rootCaPublisher } from './serviceaccount';
+import { garbageCollectorController } from './garbagecollector';
+import { namespaceController } from './namespace';
+import { endpointsController } from './endpoints';
+import { endpointSliceController } from './endpointslice';
+import { jobController } from './job';
+import { cronJobController } from './cronjob';
+import { disruptionController } from './disruption';
+import { daemonSetController } from './daemonset';
+import { statefulSetController } from './statefulset';
+import { kubeScheduler } from '../scheduler/component';
+import { nodeIpamController } from './nodeipam';
+import { nodeLifecycleController, taintEvictionController } from './nodelifecycle';
+import { attachKubeletLogs, kubeletDefinition } from '../kubelet/manager';
 
 /** Every controller converge runs, by kube-controller-manager's names. */
-export const CONTROLLERS: ControllerDefinition[] = [serviceAccountController, rootCaPublisher, replicaSetController, deploymentController];
+export const CONTROLLERS: ControllerDefinition[] = [serviceAccountController, rootCaPublisher, replicaSetController, deploymentController, kubeScheduler, garbageCollectorController, namespaceController, endpointsController, endpointSliceController, jobController, cronJobController, disruptionController, daemonSetController, statefulSetController, nodeIpamController, nodeLifecycleController, taintEvictionController, kubeletDefinition];
 
 /** The enabled controllers for a `--controllers`-style list. */
 export function enabledControllers(spec: string): ControllerDefinition[] {
@@ -81,6 +94,7 @@ export class ControlPlane {
 		for (const inf of this.informers.values()) inf.start();
 		await Promise.all([...this.informers.values()].map((i) => i.waitForSync()));
 		if (this.stopped) return;
+		attachKubeletLogs(this.room, this.controllers);
 		for (const c of this.controllers) c.run();
 	}
 }

@@ -37,7 +37,8 @@ const replicaSet = (name: string, replicas: number) => ({
 });
 
 beforeAll(async () => {
-	k = await startKubeRoom();
+	// This test plays the kubelet itself (it sets pod status): no scheduler or kubelets racing it.
+	k = await startKubeRoom({ controllers: '*,-kube-scheduler,-kubelet' });
 });
 
 afterAll(async () => {

@@ -33,14 +33,7 @@ describe('kubectl get -w', () => {
 		}
 		const rows = tableRows(w.output());
 		expect(rows[0]).toEqual(['EVENT', 'NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE']);
-		const events = rows.slice(1).map((r) => `${r[0]} ${r[1]} ${r[2]}`);
-		expect(events[0]).toMatch(/^ADDED web 0\/2$/);
-		// The deployment controller's status writes add MODIFIED rows in between, as on a real cluster.
-		const extra = events.filter((e) => e.split(' ')[1] === 'extra');
-		expect(extra[0]).toBe('ADDED extra 0/1');
-		expect(extra).toContain('MODIFIED extra 0/3');
-		expect(extra.at(-1)).toBe('DELETED extra 0/3');
-		expect(extra.slice(1, -1).every((e) => e.startsWith('MODIFIED'))).toBe(true);
+		expect(rows.slice(1).map((r) => `${r[0]} ${r[1]} ${r[2]}`)).toEqual(['ADDED web 0/2', 'ADDED extra 0/1', 'MODIFIED extra 0/3', 'DELETED extra 0/3']);
 	});
 
 	it('watches with a selector: objects leaving it are DELETED', async () => {

@@ -40,9 +40,13 @@ export interface KubeRoom {
 export const KUBECTL_TIMEOUT_MS = 30_000;
 
 /** Starts a server with one room and its kubeconfigs. */
-export async function startKubeRoom(): Promise<KubeRoom> {
+/** `controllers` overrides CONTROLLERS for one room (e.g. a controller's test without the scheduler). */
+export async function startKubeRoom(opts: { controllers?: string } = {}): Promise<KubeRoom> {
 	const dir = await mkdtemp(join(tmpdir(), 'converge-kubectl-'));
-	const config: Config = { ...configFromEnv({}), host: '127.0.0.1', port: 0, etcdPort: 0, dataDir: join(dir, 'data'), log: () => {} };
+	// The kubectl and clients projects test the API server alone (CONTROLLERS=none in their vitest
+	// project, like kube-apiserver's integration tests); tests/controlplane runs the whole cluster.
+	const controllers = opts.controllers ?? process.env.CONTROLLERS ?? '*';
+	const config: Config = { ...configFromEnv({}), host: '127.0.0.1', port: 0, etcdPort: 0, dataDir: join(dir, 'data'), log: () => {}, controllers };
 	const converge = await createConverge(config);
 	const sockets = new Set<Socket>();
 	const http: Server = createServer((req, res) => converge.handle(req, res, () => void res.writeHead(404).end()));

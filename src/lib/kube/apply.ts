@@ -114,42 +114,59 @@ export interface Comparison {
 	modified: FieldSet;
 }
 
-/** What changed from `lhs` to `rhs` (structured-merge-diff's Compare). */
+/**
+ * What changed from `lhs` to `rhs` (structured-merge-diff's Compare). The walk keeps one path
+ * stack (sets copy what they keep) and skips equal subtrees, which hold no changes.
+ */
 export function compareObjects(lhs: Obj, rhs: Obj, type: FieldType): Comparison {
 	const c: Comparison = { added: new FieldSet(), removed: new FieldSet(), modified: new FieldSet() };
-	const leaf = (l: Json, r: Json, path: Path) => {
+	const path: Path = [];
+	const leaf = (l: Json, r: Json) => {
 		if (l === undefined) c.added.insert(path);
 		else if (r === undefined) c.removed.insert(path);
 		else if (!deepEqual(l, r)) c.modified.insert(path);
 	};
-	const walk = (l: Json, r: Json, t: FieldType, path: Path) => {
+	const child = (l: Json, r: Json, t: FieldType, pe: PathElement) => {
+		if (l !== undefined && r !== undefined && deepEqual(l, r)) return;
+		path.push(pe);
+		walk(l, r, t);
+		path.pop();
+	};
+	const walk = (l: Json, r: Json, t: FieldType) => {
 		const v = r !== undefined ? r : l;
 		const shape = t.shape(v);
-		if (shape === 'scalar' || (l !== undefined && r !== undefined && l !== null && r !== null && t.shape(l) !== shape)) return leaf(l, r, path);
+		if (shape === 'scalar' || (l !== undefined && r !== undefined && l !== null && r !== null && t.shape(l) !== shape)) return leaf(l, r);
 		if (shape === 'list') {
 			const ll = Array.isArray(l) ? l : undefined;
 			const rl = Array.isArray(r) ? r : undefined;
-			if (t.atomic(v) || (isEmpty(ll) && isEmpty(rl))) return leaf(l, r, path);
+			if (t.atomic(v) || (isEmpty(ll) && isEmpty(rl))) return leaf(l, r);
 			let li, ri;
 			try {
 				li = indexList(t, ll, path);
 				ri = indexList(t, rl, path);
 			} catch {
-				return leaf(l, r, path);
+				return leaf(l, r);
 			}
-			const pes = [...li.pes, ...ri.pes.filter((pe) => !li.items.has(serializePE(pe)))];
-			for (const pe of pes) walk(li.items.get(serializePE(pe)), ri.items.get(serializePE(pe)), t.item(), [...path, pe]);
+			const item = t.item();
+			for (const pe of li.pes) {
+				const k = serializePE(pe);
+				child(li.items.get(k), ri.items.get(k), item, pe);
+			}
+			for (const pe of ri.pes) {
+				const k = serializePE(pe);
+				if (!li.items.has(k)) child(undefined, ri.items.get(k), item, pe);
+			}
 		} else {
 			const lm = isObj(l) ? l : undefined;
 			const rm = isObj(r) ? r : undefined;
-			if (t.atomic(v) || (isEmpty(lm) && isEmpty(rm))) return leaf(l, r, path);
-			const keys = new Set([...Object.keys(lm ?? {}), ...Object.keys(rm ?? {})]);
-			for (const k of keys) walk(lm?.[k], rm?.[k], t.field(k), [...path, { field: k }]);
+			if (t.atomic(v) || (isEmpty(lm) && isEmpty(rm))) return leaf(l, r);
+			if (lm) for (const k of Object.keys(lm)) child(lm[k], rm?.[k], t.field(k), { field: k });
+			if (rm) for (const k of Object.keys(rm)) if (!lm || !Object.prototype.hasOwnProperty.call(lm, k)) child(undefined, rm[k], t.field(k), { field: k });
 		}
 		if (l === undefined) c.added.insert(path);
 		else if (r === undefined) c.removed.insert(path);
 	};
-	walk(lhs, rhs, type, []);
+	walk(lhs, rhs, type);
 	return c;
 }
 

@@ -124,7 +124,7 @@ class Decoder {
 
 	private object(obj: Obj, node: SchemaNode, path: FieldPath): Obj {
 		const out: Obj = {};
-		const binary = this.binaryMaps.has(formatPath(path));
+		const binary = this.binaryMaps.size > 0 && this.binaryMaps.has(formatPath(path));
 		if (node.additionalProperties && !node.properties) {
 			for (const [k, v] of Object.entries(obj)) {
 				if (binary && typeof v === 'string') {

@@ -77,6 +77,14 @@ export function comparePE(a: PathElement, b: PathElement): number {
 	return ka.length - kb.length;
 }
 
+/** Serialized elements in element order (fields by name, the common case, without comparePE). */
+function compareEntries(a: [string, PathElement], b: [string, PathElement]): number {
+	const pa = a[1];
+	const pb = b[1];
+	if ('field' in pa && 'field' in pb) return cmp(pa.field, pb.field);
+	return comparePE(pa, pb);
+}
+
 /** Go's encoding/json of a value with map keys sorted (how kube writes keys and values). */
 export function canonicalJson(v: Json): string {
 	if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
@@ -93,10 +101,17 @@ export function canonicalJson(v: Json): string {
 /** The fieldsV1 key of an element: `f:name`, `k:{"name":"x"}`, `v:"x"`, `i:0`. */
 export function serializePE(pe: PathElement): string {
 	if ('field' in pe) return `f:${pe.field}`;
-	if ('key' in pe) return `k:{${pe.key.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-	if ('value' in pe) return `v:${canonicalJson(pe.value)}`;
-	return `i:${pe.index}`;
+	if ('index' in pe) return `i:${pe.index}`;
+	// Keys and values take a canonical encoding: done once per element (elements are never changed).
+	let k = SERIALIZED.get(pe);
+	if (k === undefined) {
+		k = 'key' in pe ? `k:{${pe.key.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}` : `v:${canonicalJson(pe.value)}`;
+		SERIALIZED.set(pe, k);
+	}
+	return k;
 }
+
+const SERIALIZED = new WeakMap<PathElement, string>();
 
 export class FieldSetError extends Error {
 	override name = 'FieldSetError';
@@ -201,12 +216,20 @@ export class FieldSet {
 		return s;
 	}
 
+	/*
+	 * Set operations return new sets that may share unchanged subtrees with their operands: sets
+	 * are built by `insert` and then only combined, never changed in place.
+	 */
 	union(other: FieldSet): FieldSet {
-		const s = this.clone();
+		if (other.empty()) return this;
+		if (this.empty()) return other;
+		const s = new FieldSet();
+		for (const [k, pe] of this.members) s.members.set(k, pe);
 		for (const [k, pe] of other.members) s.members.set(k, pe);
+		for (const [k, c] of this.children) s.children.set(k, c);
 		for (const [k, c] of other.children) {
 			const mine = s.children.get(k);
-			s.children.set(k, { pe: c.pe, set: mine ? mine.set.union(c.set) : c.set.clone() });
+			s.children.set(k, mine ? { pe: c.pe, set: mine.set.union(c.set) } : c);
 		}
 		return s;
 	}
@@ -222,13 +245,18 @@ export class FieldSet {
 	}
 
 	private subtract(other: FieldSet, recursive: boolean): FieldSet {
+		if (!other.members.size && !other.children.size) return this;
 		const s = new FieldSet();
 		for (const [k, pe] of this.members) if (!other.members.has(k)) s.members.set(k, pe);
 		for (const [k, c] of this.children) {
 			if (recursive && other.members.has(k)) continue;
 			const theirs = other.children.get(k);
-			const d = theirs ? c.set.subtract(theirs.set, recursive) : c.set.clone();
-			if (!d.empty()) s.children.set(k, { pe: c.pe, set: d });
+			if (!theirs) {
+				s.children.set(k, c);
+				continue;
+			}
+			const d = c.set.subtract(theirs.set, recursive);
+			if (!d.empty()) s.children.set(k, d === c.set ? c : { pe: c.pe, set: d });
 		}
 		return s;
 	}
@@ -267,19 +295,15 @@ export class FieldSet {
 		return out;
 	}
 
-	/** The fieldsV1 JSON of the set. */
-	toFieldsV1(): Record<string, unknown> {
-		const out: Record<string, unknown> = {};
-		const entries = new Map<string, PathElement>(this.members);
-		for (const [k, c] of this.children) if (!c.set.empty()) entries.set(k, c.pe);
-		for (const [k, pe] of [...entries].sort((a, b) => comparePE(a[1], b[1]))) {
+	/** The fieldsV1 JSON of the set (written into `out`). */
+	toFieldsV1(out: Record<string, unknown> = {}): Record<string, unknown> {
+		const entries: [string, PathElement][] = [...this.members];
+		for (const [k, c] of this.children) if (!this.members.has(k) && !c.set.empty()) entries.push([k, c.pe]);
+		if (entries.length > 1) entries.sort(compareEntries);
+		for (const [k] of entries) {
 			const c = this.children.get(k);
-			if (!c || c.set.empty()) {
-				out[k] = {};
-				continue;
-			}
-			const inner = c.set.toFieldsV1();
-			out[k] = this.members.has(k) ? { '.': {}, ...inner } : inner;
+			if (!c || c.set.empty()) out[k] = {};
+			else out[k] = c.set.toFieldsV1(this.members.has(k) ? { '.': {} } : {});
 		}
 		return out;
 	}

@@ -110,6 +110,7 @@ const CRD_ROOTS = new WeakMap<SchemaLike, FieldType>();
 export class FieldType {
 	private readonly fields = new Map<string, FieldType>();
 	private items?: FieldType;
+	private zeroObj?: Obj;
 
 	private constructor(
 		/** undefined: untyped (deduced from the value). */
@@ -204,8 +205,13 @@ export class FieldType {
 		return (this.items ??= new FieldType(this.resolve(this.node!.items), undefined, this.resolve));
 	}
 
-	/** The kind's zero object as Go serializes it: value structs as `{}`, required collections as null. */
+	/** The kind's zero object as Go serializes it: value structs as `{}`, required collections as null (a fresh copy). */
 	zero(): Obj {
+		this.zeroObj ??= this.buildZero();
+		return structuredClone(this.zeroObj);
+	}
+
+	private buildZero(): Obj {
 		const out: Obj = { metadata: { creationTimestamp: null } };
 		const n = this.node;
 		if (!n?.properties) return out;

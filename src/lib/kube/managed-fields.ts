@@ -46,14 +46,27 @@ export function managerIdentifier(e: EntryId): string {
 
 const parseId = (id: string): EntryId => JSON.parse(id) as EntryId;
 
+/** Managers by User-Agent: a room sees a handful of clients, each sending one on every write. */
+const AGENT_MANAGERS = new Map<string, string>();
+const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
+const ENCODER = new TextEncoder();
+
 /** The manager kube derives from a User-Agent: what precedes the first `/`, printable, ≤128 bytes. */
 export function managerFromUserAgent(userAgent: string | undefined): string {
+	const ua = userAgent ?? '';
+	const known = AGENT_MANAGERS.get(ua);
+	if (known !== undefined) return known;
 	let out = '';
-	for (const ch of (userAgent ?? '').split('/')[0]) {
-		if (!/[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u.test(ch)) continue;
-		if (new TextEncoder().encode(out + ch).length > FIELD_MANAGER_MAX_LENGTH) break;
+	let bytes = 0;
+	for (const ch of ua.split('/')[0]) {
+		if (!PRINTABLE.test(ch)) continue;
+		const n = ENCODER.encode(ch).length;
+		if (bytes + n > FIELD_MANAGER_MAX_LENGTH) break;
+		bytes += n;
 		out += ch;
 	}
+	if (AGENT_MANAGERS.size >= 256) AGENT_MANAGERS.clear();
+	AGENT_MANAGERS.set(ua, out);
 	return out;
 }
 

@@ -202,6 +202,7 @@ export const WORKLOAD_UPDATE_VALIDATORS: Record<string, (o: Obj, old: Obj) => Fi
 		return errs;
 	},
 	'v1/Pod': (o, old) => {
+		if (deepEqual(o.spec, old.spec)) return [];
 		const mutable = (spec: Obj) => {
 			const s = structuredClone(spec ?? {});
 			for (const c of [...(s.containers ?? []), ...(s.initContainers ?? [])]) delete c.image;

@@ -9,6 +9,7 @@
  */
 import type { Clock } from '../clock/clock';
 import type { ClusterEvent, QueuedPodInfo, Status } from './framework';
+import { isPodUpdated } from './cluster-events';
 import { podKey } from './node-info';
 import type { Pod } from './types';
 
@@ -156,6 +157,8 @@ export class SchedulingQueue {
 		}
 		const pi = this.unschedulable.get(key);
 		if (!pi) return;
+		// A status-only change (its own PodScheduled condition) refreshes the pod where it waits.
+		if (!pi.gatedBy && !isPodUpdated(pi.pod, pod)) return void (pi.pod = pod);
 		this.unschedulable.delete(key);
 		pi.pod = pod;
 		if (pi.gatedBy) return this.enqueueNew(pi);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { crdResources } from './resource-info';
 import { namedStatus } from './status';
 import { customOpenApiV2Definitions, customOpenApiV3Doc } from './openapi';
+import { openApiV2Json } from '../openapi-v2';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -23,7 +24,25 @@ const crd: Obj = {
 };
 crd.status = namedStatus(crd, [], '2026-01-01T00:00:00Z');
 
+/** Every `$ref` target in a document (kubectl refuses a document with a dangling one). */
+function refs(node: unknown, out = new Set<string>()): Set<string> {
+	if (Array.isArray(node)) for (const n of node) refs(n, out);
+	else if (node && typeof node === 'object')
+		for (const [k, v] of Object.entries(node)) {
+			if (k === '$ref' && typeof v === 'string') out.add(v.replace(/^#\/(definitions|components\/schemas)\//, ''));
+			else refs(v, out);
+		}
+	return out;
+}
+
 describe('custom resource OpenAPI', () => {
+	it('leaves no dangling reference in the v2 and v3 documents (ListMeta included)', () => {
+		const v2 = openApiV2Json(customOpenApiV2Definitions(crdResources(crd))) as Obj;
+		for (const r of refs(v2)) expect(v2.definitions, r).toHaveProperty([r]);
+		const v3 = customOpenApiV3Doc(crdResources(crd)) as Obj;
+		for (const r of refs(v3)) expect(v3.components.schemas, r).toHaveProperty([r]);
+	});
+
 	it('publishes the kind, its list and ObjectMeta in the v3 document', () => {
 		const doc = customOpenApiV3Doc(crdResources(crd)) as Obj;
 		const schemas = doc.components.schemas;

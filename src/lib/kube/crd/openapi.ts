@@ -25,6 +25,31 @@ const TYPE_META_DOC = {
 const METADATA_DOC = "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
 const LIST_METADATA_DOC = 'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds';
 
+/**
+ * apimachinery's ListMeta, which the built-in schema (kinds only) lacks but every custom List
+ * refers to; kubectl's validation refuses a document with a dangling reference.
+ */
+const LIST_META_SCHEMA: Json = {
+	description: 'ListMeta describes metadata that synthetic resources must have, including lists and various status objects. A resource may have only one of {ObjectMeta, ListMeta}.',
+	type: 'object',
+	properties: {
+		continue: {
+			description: 'continue may be set if the user set a limit on the number of items returned, and indicates that the server has more data available. The value is opaque and may be used to issue another request to the endpoint that served this list to retrieve the next set of available objects. Continuing a consistent list may not be possible if the server configuration has changed or more than a few minutes have passed. The resourceVersion field returned when using this continue value will be identical to the value in the first response, unless you have received this token from an error message.',
+			type: 'string'
+		},
+		remainingItemCount: {
+			description: 'remainingItemCount is the number of subsequent items in the list which are not included in this list response. If the list request contained label or field selectors, then the number of remaining items is unknown and the field will be left unset and omitted during serialization. If the list is complete (either because it is not chunking or because this is the last chunk), then there are no more remaining items and this field will be left unset and omitted during serialization. Servers older than v1.15 do not set this field. The intended use of the remainingItemCount is *estimating* the size of a collection. Clients should not rely on the remainingItemCount to be set or to be exact.',
+			type: 'integer',
+			format: 'int64'
+		},
+		resourceVersion: {
+			description: "String that identifies the server's internal version of this object that can be used by clients to determine when objects have changed. Value must be treated as opaque by clients and passed unmodified back to the server. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency",
+			type: 'string'
+		},
+		selfLink: { description: 'Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.', type: 'string' }
+	}
+};
+
 /** `com.example.stable.v1.CronTab` for stable.example.com/v1 CronTab. */
 export function definitionName(r: Pick<ResourceInfo, 'group' | 'version' | 'kind'>): string {
 	return `${r.group.split('.').reverse().join('.')}.${r.version}.${r.kind}`;
@@ -77,7 +102,8 @@ const v3Ref = (name: string): Json => ({ allOf: [ref(name)] });
 /** The v3 document of one CRD group version (its resources `rs`). */
 export function customOpenApiV3Doc(rs: ResourceInfo[]): Json {
 	const schemas: Json = {};
-	for (const name of reachable([OBJECT_META, LIST_META])) schemas[name] = convertNode(KUBE_SCHEMA.definitions[name], name);
+	for (const name of reachable([OBJECT_META])) schemas[name] = convertNode(KUBE_SCHEMA.definitions[name], name);
+	schemas[LIST_META] = LIST_META_SCHEMA;
 	let paths: Json = {};
 	for (const r of rs) {
 		const def = definitionName(r);
@@ -94,6 +120,7 @@ export function customOpenApiV2Definitions(rs: ResourceInfo[]): Json {
 	const out: Json = {};
 	for (const r of rs) {
 		if (!r.custom) continue;
+		out[LIST_META] = LIST_META_SCHEMA;
 		const def = definitionName(r);
 		out[def] = kindSchema(r, v2Ref);
 		out[`${def}List`] = listSchema(r, v2Ref, v2Ref(def));

@@ -14,18 +14,28 @@ export const KUBE_SCHEMA: KubeSchema = generated as KubeSchema;
 /** A free-form node: anything goes below it (RawExtension, JSON, unknown definitions). */
 const ANY: SchemaNode = { 'x-kubernetes-preserve-unknown-fields': true };
 
+/** Resolved nodes per schema and referring node: a walk resolves the same nodes again and again. */
+const RESOLVED = new WeakMap<KubeSchema, WeakMap<SchemaNode, SchemaNode>>();
+
 /**
  * Follows `$ref`, keeping the referring property's description: it says what the field is for,
  * where the definition only says what the type is. Unknown references resolve to a free-form
  * node rather than throwing, so a stale schema degrades to "no help" instead of an error.
+ * Memoised by node (schema nodes are never changed once loaded): the result is shared, read only.
  */
 export function deref(node: SchemaNode, schema: KubeSchema = KUBE_SCHEMA): SchemaNode {
-	let out = node;
+	if (!node.$ref) return node;
+	let cache = RESOLVED.get(schema);
+	if (!cache) RESOLVED.set(schema, (cache = new WeakMap()));
+	const known = cache.get(node);
+	if (known) return known;
+	let out: SchemaNode = node;
 	for (let hops = 0; out.$ref && hops < 8; hops++) {
 		const def = schema.definitions[out.$ref] ?? ANY;
 		const { $ref: _ref, ...rest } = out;
 		out = { ...def, ...rest, description: rest.description ?? def.description, definition: out.$ref };
 	}
+	cache.set(node, out);
 	return out;
 }
 
@@ -34,10 +44,18 @@ export function definitionFor(apiVersion: string, kind: string, schema: KubeSche
 	return schema.kinds[`${apiVersion}/${kind}`];
 }
 
+const ROOTS = new WeakMap<KubeSchema, Map<string, SchemaNode | undefined>>();
+
 /** The resolved root schema of a built-in kind; undefined for kinds converge does not serve. */
 export function schemaFor(apiVersion: string, kind: string, schema: KubeSchema = KUBE_SCHEMA): SchemaNode | undefined {
+	let roots = ROOTS.get(schema);
+	if (!roots) ROOTS.set(schema, (roots = new Map()));
+	const key = `${apiVersion}/${kind}`;
+	if (roots.has(key)) return roots.get(key);
 	const name = definitionFor(apiVersion, kind, schema);
-	return name ? deref({ $ref: name }, schema) : undefined;
+	const root = name ? deref({ $ref: name }, schema) : undefined;
+	roots.set(key, root);
+	return root;
 }
 
 /** True when the node accepts an integer or a string (`x-kubernetes-int-or-string`). */

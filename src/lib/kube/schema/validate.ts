@@ -74,10 +74,11 @@ class Walker {
 	value(value: unknown, node: SchemaNode, path: FieldPath): void {
 		// null is "unset" to the API server's decoder for every built-in field; checked as absent.
 		if (value === null || value === undefined || path.length > VALIDATE_LIMITS.maxDepth) return;
-		const p = formatPath(path);
 		const actual = jsonType(value);
 		const expected = expectedTypes(node);
 		const typeOk = !expected || typeMatches(expected, actual);
+		// The path is only written into messages: formatted when there is one.
+		const p = typeOk && !node.enum ? '' : formatPath(path);
 		if (!typeOk) {
 			const want = node.format === 'quantity' ? 'integer,string' : expected!.join(',');
 			this.push(path, 'invalid', `${p}: Invalid value: "${actual}": ${p} in body must be of type ${want}: "${actual}"`);
@@ -92,18 +93,25 @@ class Walker {
 		else if (actual === 'object') this.object(value as Record<string, unknown>, node, path);
 	}
 
+	// `path` is one stack for the whole walk (push copies it): no array per visited value.
 	private list(items: unknown[], node: SchemaNode, path: FieldPath): void {
 		if (!node.items) return;
 		const item = deref(node.items, this.schema);
-		items.forEach((v, i) => this.value(v, item, [...path, i]));
+		for (let i = 0; i < items.length; i++) {
+			path.push(i);
+			this.value(items[i], item, path);
+			path.pop();
+		}
 	}
 
 	private object(obj: Record<string, unknown>, node: SchemaNode, path: FieldPath): void {
 		if (preservesUnknownFields(node)) return;
-		for (const [key, v] of Object.entries(obj)) {
+		for (const key of Object.keys(obj)) {
 			const child = childSchema(node, key, this.schema);
-			if (child) this.value(v, child, [...path, key]);
-			else this.push([...path, key], 'unknown', `unknown field "${formatPath([...path, key])}"`);
+			path.push(key);
+			if (child) this.value(obj[key], child, path);
+			else this.push(path, 'unknown', `unknown field "${formatPath(path)}"`);
+			path.pop();
 		}
 		for (const key of node.required ?? []) {
 			if (obj[key] === undefined || obj[key] === null) this.push([...path, key], 'required', requiredValue(formatPath([...path, key])));

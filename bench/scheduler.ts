@@ -1,0 +1,224 @@
+/**
+ * kube-scheduler throughput (issue 7), two ways:
+ * - the pure core (src/lib/scheduler): cache + queue + cycles with the default profile, pods
+ *   assumed and confirmed like the shell does, no I/O — at 100, 1,000 and 5,000 nodes, plain pods
+ *   and pods with a zone topology spread constraint plus preferred pod anti-affinity; the cost of
+ *   building and serializing each decision record is timed apart;
+ * - end to end through the API: converge in this process (createConverge, 127.0.0.1), one room,
+ *   E2E_NODES Nodes with allocatable created over HTTP, then E2E_PODS pods created with 32 in
+ *   flight; pods/s from the first create to the last binding (the scheduler binds over HTTP,
+ *   writes `Scheduled` events and SchedulingDecision records); records are drained after.
+ *
+ * References are published kube-scheduler figures (research/scheduler.md §8): scheduler_perf
+ * SchedulingBasic 5000 nodes, CI floor 270 pods/s (v1.32 era), 680 on 2026 master.
+ * `E2E_NODES`, `E2E_PODS`, `PURE_PODS` shrink the run.
+ *
+ * @module
+ */
+import { Agent, request } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import { ManualClock } from '../src/lib/clock/clock';
+import { SchedulerCache } from '../src/lib/scheduler/cache';
+import { decisionRecord } from '../src/lib/scheduler/decision-record';
+import { seededRng } from '../src/lib/scheduler/rng';
+import { Scheduler } from '../src/lib/scheduler/scheduler';
+import { makeNode, makePod } from '../src/lib/scheduler/test-fixtures';
+import type { Pod } from '../src/lib/scheduler/types';
+import { createConverge } from '../server/app';
+import { configFromEnv } from '../server/config';
+import { SchedulerComponent } from '../server/scheduler/component';
+import { percentile, row, writeReport, type Row } from './lib/report';
+
+const PURE_PODS = Number(process.env.PURE_PODS ?? 1000);
+const E2E_NODES = Number(process.env.E2E_NODES ?? 1000);
+const E2E_PODS = Number(process.env.E2E_PODS ?? 5000);
+const INFLIGHT = 32;
+const STALL_MS = 20_000;
+const GOAL = 1600;
+const REF_NAME = 'kube-scheduler scheduler_perf SchedulingBasic 5000 nodes: CI floor 270 pods/s in v1.32 era (k/k test/integration/scheduler_perf README), 680 on 2026 master (PR 136276)';
+const REF = 270;
+
+const ZONE = 'topology.kubernetes.io/zone';
+
+function benchPod(i: number, spread: boolean): Pod {
+	const spec = spread
+		? {
+				topologySpreadConstraints: [{ maxSkew: 1, topologyKey: ZONE, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'bench' } } }],
+				affinity: {
+					podAntiAffinity: {
+						preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'bench' } } } }]
+					}
+				}
+			}
+		: {};
+	return makePod(`p-${i}`, { requests: { cpu: '100m', memory: '128Mi' }, labels: { app: 'bench' }, spec });
+}
+
+interface PureResult {
+	podsPerSec: number;
+	p50: number;
+	p99: number;
+	recordUs: number;
+	recordBytes: number;
+}
+
+/** The core alone: every pod queued, then cycles until the queue is empty. */
+function pure(nodes: number, pods: number, spread: boolean): PureResult {
+	const clock = new ManualClock(0);
+	const core = new Scheduler({ clock, rng: seededRng(1) });
+	const cache = new SchedulerCache();
+	for (let i = 0; i < nodes; i++) cache.setNode(makeNode(`n-${i}`, { cpu: '64', memory: '256Gi', labels: { [ZONE]: `z-${i % 10}` } }));
+	for (let i = 0; i < pods; i++) core.queue.add(benchPod(i, spread));
+	const lat: number[] = [];
+	let recordMs = 0;
+	let recordBytes = 0;
+	const t0 = performance.now();
+	for (;;) {
+		const s = performance.now();
+		const out = core.scheduleNext(cache.snapshot());
+		if (!out) break;
+		const d = out.decision;
+		if (d.result === 'scheduled') {
+			cache.assume(out.queued.pod, d.winner!);
+			// The informer's bound copy confirms it (what the shell sees after the binding).
+			cache.setPod({ ...out.queued.pod, spec: { ...out.queued.pod.spec, nodeName: d.winner! } });
+		}
+		lat.push(performance.now() - s);
+		const r0 = performance.now();
+		const text = JSON.stringify(decisionRecord(d, { attempt: out.queued.attempts, configVersion: out.configVersion, revision: '1', time: '' }));
+		recordMs += performance.now() - r0;
+		recordBytes = Math.max(recordBytes, text.length);
+	}
+	const total = performance.now() - t0 - recordMs;
+	return { podsPerSec: (lat.length / total) * 1000, p50: percentile(lat, 50), p99: percentile(lat, 99), recordUs: (recordMs / lat.length) * 1000, recordBytes };
+}
+
+/** A tiny keep-alive JSON client of the room's kube API. */
+function client(origin: string, base: string, token: string) {
+	const agent = new Agent({ keepAlive: true, maxSockets: INFLIGHT });
+	const u = new URL(origin);
+	return (method: string, path: string, body?: unknown, type = 'application/json'): Promise<number> =>
+		new Promise((resolve, reject) => {
+			const data = body === undefined ? undefined : JSON.stringify(body);
+			const req = request(
+				{ host: u.hostname, port: u.port, method, path: base + path, agent, headers: { authorization: `Bearer ${token}`, ...(data ? { 'content-type': type } : {}) } },
+				(res) => {
+					res.resume();
+					res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(res.statusCode!) : reject(new Error(`${method} ${path}: ${res.statusCode}`))));
+				}
+			);
+			req.on('error', reject);
+			req.end(data);
+		});
+}
+
+async function parallel(n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+	let next = 0;
+	await Promise.all(Array.from({ length: INFLIGHT }, async () => {
+		while (next < n) await fn(next++);
+	}));
+}
+
+interface E2eResult {
+	bound: number;
+	podsPerSec: number;
+	createPerSec: number;
+	recordsDrainS: number;
+	records: number;
+}
+
+/** The first few scheduler messages the server logged (write failures; printed after the run). */
+const logged = new Set<string>();
+
+async function endToEnd(): Promise<E2eResult> {
+	// Like scheduler_perf: no kubelets (nor the node lifecycle that would taint nodes without them).
+	process.env.CONTROLLERS ??= '*,-kubelet,-nodelifecycle,-taint-eviction-controller';
+	const dir = await mkdtemp(join(tmpdir(), 'converge-sched-bench-'));
+	const config = { ...configFromEnv({}), host: '127.0.0.1', port: 0, etcdPort: 0, dataDir: join(dir, 'data'), log: (m: string) => void (m.includes('scheduler') && logged.size < 8 && logged.add(m)) };
+	const converge = await createConverge(config);
+	const http: Server = createServer((req, res) => converge.handle(req, res, () => void res.writeHead(404).end()));
+	await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+	const origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+	try {
+		const room = await converge.rooms.create({ starter: 'web-app', name: 'scheduler bench' });
+		// Nobody is connected: keep the room loaded while its control plane works (idle rooms unload).
+		const release = room.hold();
+		const call = client(origin, `/rooms/${room.id}/k8s`, room.meta.tokens.editor);
+		const alloc = { cpu: '64', memory: '256Gi', pods: '110' };
+		const tn = performance.now();
+		await parallel(E2E_NODES, async (i) => {
+			await call('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: `n-${i}`, labels: { 'kubernetes.io/hostname': `n-${i}`, [ZONE]: `z-${i % 10}` } } });
+			await call('PATCH', `/api/v1/nodes/n-${i}/status`, { status: { capacity: alloc, allocatable: alloc } }, 'application/merge-patch+json');
+		});
+		console.log(`end to end: ${E2E_NODES} nodes created in ${((performance.now() - tn) / 1000).toFixed(1)} s`);
+		let sched: SchedulerComponent | undefined;
+		while (!sched) {
+			const plane = room.controlPlane as unknown as { controllers: unknown[] } | undefined;
+			sched = plane?.controllers.find((c): c is SchedulerComponent => c instanceof SchedulerComponent);
+			await new Promise((r) => setTimeout(r, 20));
+		}
+		while (sched.cache.nodeCount < E2E_NODES) await new Promise((r) => setTimeout(r, 20));
+		const start = sched.bound;
+		const t0 = performance.now();
+		await parallel(E2E_PODS, (i) =>
+			call('POST', '/api/v1/namespaces/default/pods', {
+				apiVersion: 'v1',
+				kind: 'Pod',
+				metadata: { name: `p-${i}`, labels: { app: 'bench' } },
+				spec: { containers: [{ name: 'c', image: 'app:1', resources: { requests: { cpu: '100m', memory: '128Mi' } } }] }
+			})
+		);
+		const created = performance.now();
+		console.log(`end to end: ${E2E_PODS} pods created in ${((created - t0) / 1000).toFixed(1)} s, ${sched.bound - start} bound so far`);
+		const progress = setInterval(() => console.log(`end to end: ${sched!.bound - start} bound, ${sched!.decisions.backlog} records waiting`), 5000);
+		// A run that stops progressing for STALL_MS is reported as it stands (with the server's log).
+		let last = -1;
+		let lastAt = performance.now();
+		while (sched.bound - start < E2E_PODS && performance.now() - lastAt < STALL_MS) {
+			if (sched.bound !== last) [last, lastAt] = [sched.bound, performance.now()];
+			await new Promise((r) => setTimeout(r, 5));
+		}
+		clearInterval(progress);
+		const bound = sched.bound - start;
+		const done = performance.now();
+		while (sched.decisions.backlog > 0) await new Promise((r) => setTimeout(r, 20));
+		const drained = performance.now();
+		release();
+		for (const m of logged) console.log(`server log: ${m}`);
+		return { bound, podsPerSec: (bound / (done - t0)) * 1000, createPerSec: (E2E_PODS / (created - t0)) * 1000, recordsDrainS: (drained - done) / 1000, records: sched.decisions.written };
+	} finally {
+		await converge.close();
+		await new Promise<void>((r) => http.close(() => r()));
+		await rm(dir, { recursive: true, force: true });
+	}
+}
+
+async function main(): Promise<void> {
+	const rows: Row[] = [];
+	for (const spread of [false, true])
+		for (const nodes of [100, 1000, 5000]) {
+			const r = pure(nodes, PURE_PODS, spread);
+			const what = `pure core, ${nodes} nodes, ${PURE_PODS} pods${spread ? ', spread + anti-affinity' : ''}`;
+			console.log(`${what}: ${r.podsPerSec.toFixed(0)} pods/s, p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, record ${r.recordUs.toFixed(0)} µs / ≤ ${r.recordBytes} B`);
+			const basic5k = nodes === 5000 && !spread;
+			rows.push(row({ metric: what, unit: 'pods/s', ours: r.podsPerSec, better: 'higher', ...(basic5k ? { reference: REF, referenceName: REF_NAME, goal: GOAL } : {}) }));
+			rows.push(row({ metric: `${what}: cycle p99`, unit: 'ms', ours: r.p99, better: 'lower' }));
+			rows.push(row({ metric: `${what}: record build + JSON per pod`, unit: 'µs', ours: r.recordUs, better: 'lower' }));
+			if (nodes === 5000) rows.push(row({ metric: `${what}: largest record`, unit: 'bytes', ours: r.recordBytes, goal: 1.5 * 1024 * 1024, better: 'lower' }));
+		}
+	const e = await endToEnd();
+	rows.push(row({ metric: `end to end via the API, ${E2E_NODES} nodes, ${E2E_PODS} pods created ${INFLIGHT} in flight`, unit: 'pods/s', ours: e.podsPerSec, reference: REF, referenceName: REF_NAME, better: 'higher' }));
+	rows.push(row({ metric: `  pod creation alone in that run`, unit: 'pods/s', ours: e.createPerSec, better: 'higher' }));
+	rows.push(row({ metric: `  decision records drained after the last binding`, unit: 's', ours: e.recordsDrainS, better: 'lower' }));
+	const notes = [
+		'end to end: converge runs in this process; the bench client, the API server, the store and the scheduler share its event loop and the 2 cores',
+		`end to end without kubelets, node lifecycle and taint eviction (CONTROLLERS=${process.env.CONTROLLERS}), like scheduler_perf`,
+		`end to end: ${e.bound} of ${E2E_PODS} pods bound; records written: ${e.records} (one per pod, coalesced per pod)`
+	];
+	writeReport('scheduler', rows, undefined, notes);
+}
+
+await main();

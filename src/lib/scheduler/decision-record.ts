@@ -1,0 +1,130 @@
+/**
+ * Decision records as API objects: the `SchedulingDecision` custom resource
+ * (scheduling.converge.dev/v1, namespaced, one per pod named after it, owned by it) holding the
+ * latest attempt, and the CRD the scheduler installs for it. kubectl lists them with the printer
+ * columns POD, RESULT, NODE, AGE; the Scheduler view reads the same objects.
+ *
+ * Size is bounded so a record stays far below the 1.5 MiB object limit at 1,000+ nodes: with up
+ * to `full` nodes every node's verdict and every scored row is kept; above that the record keeps
+ * the top `topScored` rows by total (the winner's always included; the tie set as names), up to `failedSample`
+ * failed verdicts, and per-reason counts for all nodes. The rest can be recomputed from the store
+ * at `revision` (same snapshot, same config version, same RNG draw).
+ *
+ * @module
+ */
+import type { NodeScoreRow, NodeVerdict, SchedulingDecision } from './schedule-one';
+
+export const DECISION_GROUP = 'scheduling.converge.dev';
+export const DECISION_VERSION = 'v1';
+export const DECISION_KIND = 'SchedulingDecision';
+export const DECISION_PLURAL = 'schedulingdecisions';
+
+/** Bounds of one record (exported so tests can shrink them). */
+export const RECORD_LIMITS = { full: 100, topScored: 20, failedSample: 50 };
+
+export const SCHEDULING_DECISION_CRD = {
+	apiVersion: 'apiextensions.k8s.io/v1',
+	kind: 'CustomResourceDefinition',
+	metadata: { name: `${DECISION_PLURAL}.${DECISION_GROUP}`, labels: { 'app.kubernetes.io/managed-by': 'kube-scheduler' } },
+	spec: {
+		group: DECISION_GROUP,
+		scope: 'Namespaced',
+		names: { plural: DECISION_PLURAL, singular: 'schedulingdecision', kind: DECISION_KIND, listKind: `${DECISION_KIND}List`, shortNames: ['sd'], categories: ['converge'] },
+		versions: [
+			{
+				name: DECISION_VERSION,
+				served: true,
+				storage: true,
+				schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+				additionalPrinterColumns: [
+					{ name: 'Pod', type: 'string', jsonPath: '.pod.name' },
+					{ name: 'Result', type: 'string', jsonPath: '.result' },
+					{ name: 'Node', type: 'string', jsonPath: '.node' },
+					{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }
+				]
+			}
+		]
+	}
+};
+
+export interface RecordContext {
+	attempt: number;
+	configVersion: number;
+	/** The store revision the cycle's cache reflected. */
+	revision: string;
+	/** RFC 3339 time of the attempt (room clock). */
+	time: string;
+}
+
+const RESULT = { scheduled: 'Scheduled', unschedulable: 'Unschedulable', error: 'Error' } as const;
+
+/** Failed verdicts counted by plugin and reason (a node failing with two reasons counts in both). */
+function reasonCounts(nodes: readonly NodeVerdict[]): Array<{ plugin: string; reason: string; count: number }> {
+	const counts = new Map<string, { plugin: string; reason: string; count: number }>();
+	for (const v of nodes) {
+		if (v.verdict !== 'failed') continue;
+		for (const reason of v.reasons) {
+			const k = `${v.plugin}\x00${reason}`;
+			const c = counts.get(k);
+			if (c) c.count++;
+			else counts.set(k, { plugin: v.plugin, reason, count: 1 });
+		}
+	}
+	return [...counts.values()].sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+}
+
+/** The rows kept: all of them, or the top N by total (ties in node order) with the winner's always in. */
+function keptRows(d: SchedulingDecision, rows: readonly NodeScoreRow[]): NodeScoreRow[] {
+	if (d.numAllNodes <= RECORD_LIMITS.full) return [...rows];
+	const sorted = [...rows].sort((a, b) => b.total - a.total);
+	const out = sorted.slice(0, RECORD_LIMITS.topScored);
+	const winner = d.winner !== undefined && !out.some((r) => r.node === d.winner) ? sorted.find((r) => r.node === d.winner) : undefined;
+	if (winner) out.push(winner);
+	return out;
+}
+
+/** The SchedulingDecision object for one attempt. */
+export function decisionRecord(d: SchedulingDecision, ctx: RecordContext): { metadata: { name: string; namespace: string }; [k: string]: unknown } {
+	const counts = { feasible: 0, failed: 0, notEvaluated: 0 };
+	for (const v of d.nodes) counts[v.verdict === 'not-evaluated' ? 'notEvaluated' : v.verdict]++;
+	const full = d.numAllNodes <= RECORD_LIMITS.full;
+	const verdicts = full ? d.nodes : d.nodes.filter((v) => v.verdict === 'failed').slice(0, RECORD_LIMITS.failedSample);
+	const rows = d.score ? keptRows(d, d.score.rows) : [];
+	const post = d.postFilter;
+	const victims = (post?.details as { chosen?: { victims: Array<{ metadata: { namespace?: string; name: string } }> } } | undefined)?.chosen?.victims;
+	return {
+		apiVersion: `${DECISION_GROUP}/${DECISION_VERSION}`,
+		kind: DECISION_KIND,
+		metadata: {
+			name: d.pod.name,
+			namespace: d.pod.namespace,
+			...(d.pod.uid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: d.pod.name, uid: d.pod.uid }] } : {})
+		},
+		pod: { name: d.pod.name, ...(d.pod.uid ? { uid: d.pod.uid } : {}) },
+		result: RESULT[d.result],
+		...(d.result === 'scheduled' ? { node: d.winner } : {}),
+		attempt: ctx.attempt,
+		time: ctx.time,
+		profile: d.profile,
+		configVersion: ctx.configVersion,
+		revision: ctx.revision,
+		...(d.message ? { reason: d.reason, message: d.message } : {}),
+		nodes: { total: d.numAllNodes, toFind: d.numNodesToFind, startIndex: d.startIndex, ...counts, complete: full },
+		...(d.nominatedNode ? { nominatedNode: d.nominatedNode } : {}),
+		preFilter: d.preFilter,
+		filter: { reasons: reasonCounts(d.nodes), verdicts: verdicts.filter((v) => full || v.verdict !== 'not-evaluated') },
+		...(d.score ? { score: { plugins: d.score.plugins, skipped: d.score.skipped, rows, rowsOmitted: d.score.rows.length - rows.length } } : {}),
+		...(d.ties ? { ties: d.ties } : {}),
+		...(d.winner ? { winner: d.winner } : {}),
+		...(post
+			? {
+					postFilter: {
+						plugin: post.plugin,
+						...(post.nominatedNodeName ? { nominatedNodeName: post.nominatedNodeName } : {}),
+						...(post.message ? { message: post.message } : {}),
+						...(victims ? { victims: victims.map((v) => `${v.metadata.namespace ?? 'default'}/${v.metadata.name}`) } : {})
+					}
+				}
+			: {})
+	};
+}
