@@ -27,7 +27,7 @@ describe('kubectl get -w', () => {
 			expect((await room.kubectl(['create', 'deployment', 'extra', '-n', 'shop', '--image=nginx'])).code).toBe(0);
 			expect((await room.kubectl(['scale', 'deployment', 'extra', '-n', 'shop', '--replicas=3'])).code).toBe(0);
 			expect((await room.kubectl(['delete', 'deployment', 'extra', '-n', 'shop'])).code).toBe(0);
-			await eventually(() => /^DELETED\s+extra/m.test(w.output()), 'the DELETED event');
+			await eventually(() => /^DELETED\s+extra\s+0\/3\s/m.test(w.output()), 'the DELETED event');
 		} finally {
 			await w.kill();
 		}
@@ -42,7 +42,8 @@ describe('kubectl get -w', () => {
 			await eventually(async () => (await room.kubectl(['label', 'cm', 'web-config', '-n', 'shop', 'watched=yes', '--overwrite'])).code === 0, 'labeling');
 			await eventually(() => w.output().includes('ADDED'), 'the labeled configmap');
 			expect((await room.kubectl(['label', 'cm', 'web-config', '-n', 'shop', 'watched-'])).code).toBe(0);
-			await eventually(() => w.output().includes('DELETED'), 'the unlabeled configmap');
+			// The whole row, not just its first word: kubectl may flush a row in pieces.
+			await eventually(() => /^DELETED\s+web-config\s+1\s/m.test(w.output()), 'the unlabeled configmap');
 		} finally {
 			await w.kill();
 		}
