@@ -28,13 +28,13 @@
  * @module
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChildServer } from '../tests/helpers/child-server';
-import { formatSummary, summarizeCpuProfile } from './lib/cpuprofile';
+import { profileRun } from './lib/profile-run';
 import type { Command, Result } from './lib/etcd-load-worker';
 import { loadAvg, processCpuSeconds } from './lib/proc-cpu';
 import { startBenchEtcd } from './lib/real-etcd';
@@ -242,18 +242,8 @@ async function engineRows(): Promise<Row[]> {
 	return report.rows.map((r) => ({ ...r, metric: `engine (in-process): ${r.metric}` }));
 }
 
-async function profile(): Promise<void> {
-	const dir = mkdtempSync(join(tmpdir(), 'converge-store-prof-'));
-	log(`profiling converge (node --cpu-prof, profiles in ${dir})`);
-	await runConverge(['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-	const files = readdirSync(dir)
-		.filter((f) => f.endsWith('.cpuprofile'))
-		.map((f) => join(dir, f))
-		.sort((a, b) => statSync(b).size - statSync(a).size);
-	if (!files.length) throw new Error(`no .cpuprofile written in ${dir}`);
-	console.log(formatSummary(summarizeCpuProfile(files[0], ROOT, 25)));
-	if (process.env.KEEP_PROFILE !== '1') rmSync(dir, { recursive: true, force: true });
-	else log(`kept ${files[0]}`);
+function profile(): Promise<void> {
+	return profileRun('store', ROOT, runConverge, log, 25);
 }
 
 async function main(): Promise<void> {
