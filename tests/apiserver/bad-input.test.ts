@@ -4,12 +4,10 @@
  * revision are compared before and after).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { prefixEnd, utf8, fromUtf8 } from '../../src/lib/store/bytes';
 import type { Backend } from '../../src/lib/store/backend';
-import { startKubeRoom, type KubeRoom } from '../kubectl/harness';
+import { startKubeRoomWithManifests, type KubeRoom } from '../kubectl/harness';
 
-const MANIFESTS = fileURLToPath(new URL('../kubectl/manifests', import.meta.url));
 let room: KubeRoom;
 let store: Backend;
 let k8s: string;
@@ -20,9 +18,7 @@ async function snapshot(): Promise<string> {
 }
 
 beforeAll(async () => {
-	room = await startKubeRoom();
-	const r = await room.kubectl(['apply', '-f', MANIFESTS]);
-	if (r.code !== 0) throw new Error(r.stderr);
+	room = await startKubeRoomWithManifests();
 	store = (await room.converge.rooms.get(room.roomId))!.store;
 	k8s = `/rooms/${room.roomId}/k8s`;
 });

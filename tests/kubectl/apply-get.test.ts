@@ -3,10 +3,8 @@
  * every output format kubectl users reach for, selectors, describe, explain, discovery commands.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import { startKubeRoom, tableRows, type KubeRoom } from './harness';
+import { MANIFESTS, startKubeRoom, tableRows, type KubeRoom } from './harness';
 
-const MANIFESTS = fileURLToPath(new URL('./manifests', import.meta.url));
 let room: KubeRoom;
 
 beforeAll(async () => {

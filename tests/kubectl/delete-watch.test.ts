@@ -4,16 +4,12 @@
  * viewer's Forbidden.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import { eventually, startKubeRoom, tableRows, type KubeRoom } from './harness';
+import { eventually, MANIFESTS, startKubeRoomWithManifests, tableRows, type KubeRoom } from './harness';
 
-const MANIFESTS = fileURLToPath(new URL('./manifests', import.meta.url));
 let room: KubeRoom;
 
 beforeAll(async () => {
-	room = await startKubeRoom();
-	const r = await room.kubectl(['apply', '-f', MANIFESTS]);
-	if (r.code !== 0) throw new Error(r.stderr);
+	room = await startKubeRoomWithManifests();
 });
 afterAll(async () => {
 	await room?.stop();

@@ -12,6 +12,7 @@ import type { Socket } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createConverge, type Converge } from '../../server/app';
 import { configFromEnv, type Config } from '../../server/config';
 
@@ -146,4 +147,18 @@ export async function eventually(pred: () => boolean | Promise<boolean>, what: s
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 50));
 	}
+}
+
+/** The shared test manifests (Namespace, Deployment, Service, ConfigMap, Secret, Node, Job). */
+export const MANIFESTS = fileURLToPath(new URL('./manifests', import.meta.url));
+
+/** A room with the shared manifests applied, for suites that start from a populated cluster. */
+export async function startKubeRoomWithManifests(): Promise<KubeRoom> {
+	const room = await startKubeRoom();
+	const r = await room.kubectl(['apply', '-f', MANIFESTS]);
+	if (r.code !== 0) {
+		await room.stop();
+		throw new Error(r.stderr);
+	}
+	return room;
 }

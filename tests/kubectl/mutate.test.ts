@@ -6,17 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startKubeRoom, tableRows, type KubeRoom } from './harness';
+import { MANIFESTS, startKubeRoomWithManifests, tableRows, type KubeRoom } from './harness';
 
-const MANIFESTS = fileURLToPath(new URL('./manifests', import.meta.url));
 let room: KubeRoom;
 const jsonpath = async (args: string[], path: string) => (await room.kubectl([...args, '-o', `jsonpath=${path}`])).stdout;
 
 beforeAll(async () => {
-	room = await startKubeRoom();
-	const r = await room.kubectl(['apply', '-f', MANIFESTS]);
-	if (r.code !== 0) throw new Error(r.stderr);
+	room = await startKubeRoomWithManifests();
 });
 afterAll(async () => {
 	await room?.stop();
