@@ -47,6 +47,15 @@ describe('kube-scheduler', () => {
 		expect(described.stdout).toContain(`Warning  FailedScheduling`);
 		expect(described.stdout).toContain(`default-scheduler  ${want}`);
 
+		// After 5 minutes unschedulable the pod is retried; the same failure is counted on the same
+		// Event (client-go's EventCorrelator), not written as a second one.
+		const clock = (body: unknown) => room.k.api(`/api/rooms/${room.k.roomId}/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		await clock({ action: 'pause' });
+		await clock({ action: 'step', seconds: 310 });
+		await clock({ action: 'resume' });
+		await eventually(async () => (await room.a.events('big')).find((e) => e.reason === 'FailedScheduling')?.count >= 2, 'FailedScheduling counted twice');
+		expect((await room.a.events('big')).filter((e) => e.reason === 'FailedScheduling')).toHaveLength(1);
+
 		// A node with room arrives: the NodeAdd event moves the pod back to the queue.
 		await room.a.node('node-4', '4');
 		expect(await room.a.boundNode('big')).toBe('node-4');
