@@ -4,7 +4,8 @@
  * allocator ranges (rebuilt from stored Services when missing, like kube's repair controllers);
  * and, as kube-apiserver's bootstrap controller keeps them, the `kubernetes` Service in `default`
  * at the first address of the service range (443 → 6443) with its Endpoints and EndpointSlice
- * naming the simulated API server. Created once (on the first API request after the room loads)
+ * naming the simulated API server; and the `system-node-critical` and `system-cluster-critical`
+ * PriorityClasses. Created once (on the first API request after the room loads)
  * if missing.
  *
  * @module
@@ -14,6 +15,7 @@ import { findResource, type ResourceInfo } from '../../src/lib/kube/resources';
 import { collectionKey, objectKey } from '../../src/lib/kube/storage-keys';
 import { formatIPv4, parseCidr } from '../../src/lib/kube/ip-range';
 import type { Clock } from '../../src/lib/clock/clock';
+import { SYSTEM_PRIORITY_CLASSES } from '../../src/lib/kube/validation-core';
 import { makeTarget } from './context';
 import { repairRanges, SERVICE_NETWORK, serviceAllocations } from './service-alloc';
 import type { ObjectStorage } from './storage';
@@ -76,4 +78,7 @@ export async function bootstrapRoom(storage: ObjectStorage, clock: Clock, newUid
 	for (const name of SYSTEM_NAMESPACES) await createIfMissing(storage, nsInfo, { metadata: { name } }, clock, newUid);
 	await repairRanges(storage, collectionKey(findResource('', 'v1', 'services')!.storagePrefix));
 	for (const [resource, group, version, obj] of masterObjects()) await createIfMissing(storage, findResource(group, version, resource)!, obj, clock, newUid);
+	const pcInfo = findResource('scheduling.k8s.io', 'v1', 'priorityclasses')!;
+	for (const { name, value, description } of SYSTEM_PRIORITY_CLASSES)
+		await createIfMissing(storage, pcInfo, { metadata: { name }, value, description, preemptionPolicy: 'PreemptLowerPriority' }, clock, newUid);
 }

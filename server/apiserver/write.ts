@@ -25,6 +25,7 @@ import { countObject, checkObjectBound } from './object-count';
 import { serviceAllocations } from './service-alloc';
 import { trackCreate, trackUpdate } from './apply';
 import { generateName } from '../../src/lib/kube/random-ids';
+import { admitCreate, admitUpdate } from './admission';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -79,6 +80,7 @@ export async function createObject(call: Pick<Call, 'ctx' | 'target'>, input: Ob
 	}
 	const generate = !obj.metadata.name && typeof obj.metadata.generateName === 'string' && obj.metadata.generateName;
 	await admitNamespace(call, obj.metadata.name ?? '');
+	await admitCreate(call, obj);
 	// managedFields: the creator's Update entry (a server-side apply brings its own).
 	if (!opts.applied) trackCreate(call, obj);
 	for (let attempt = 0; ; attempt++) {
@@ -146,6 +148,7 @@ export async function guaranteedUpdate(
 		if (wantedRV && wantedRV !== currentRV) throw conflict(t.gr, t.name ?? '');
 		next.metadata = { ...(next.metadata ?? {}), resourceVersion: currentRV };
 		if (!opts.applied) trackUpdate(call, cur.object, next);
+		if (!opts.status) await admitUpdate(call, next);
 		svc?.prepareUpdate(next, cur.object);
 		const errs = validateUpdate(t.stored, next, cur.object, opts.status);
 		if (errs.length) throw invalid({ group: t.resource.group, kind: t.resource.kind }, t.name ?? '', errs);

@@ -134,6 +134,32 @@ function validateIngress(ing: Obj): FieldError[] {
 	return errs;
 }
 
+/** The classes kube-apiserver creates itself; `system-` names are theirs alone. */
+export const SYSTEM_PRIORITY_CLASSES = [
+	{ name: 'system-node-critical', value: 2_000_001_000, description: 'Used for system critical pods that must not be moved from their current node.' },
+	{ name: 'system-cluster-critical', value: 2_000_000_000, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' }
+];
+
+/** scheduling.HighestUserDefinablePriority */
+const HIGHEST_USER_DEFINABLE_PRIORITY = 1_000_000_000;
+
+function validatePriorityClass(pc: Obj): FieldError[] {
+	const name: string = pc.metadata?.name ?? '';
+	if (name.startsWith('system-')) {
+		const known = SYSTEM_PRIORITY_CLASSES.find((s) => s.name === name);
+		const why = !known
+			? `${name} is not a known system priority class`
+			: pc.value !== known.value
+				? `value of ${name} PriorityClass must be ${known.value}`
+				: pc.globalDefault
+					? `globalDefault of ${name} PriorityClass must be false`
+					: '';
+		return why ? [forbidden('metadata.name', `priority class names with 'system-' prefix are reserved for system use only. error: ${why}`)] : [];
+	}
+	if (pc.value > HIGHEST_USER_DEFINABLE_PRIORITY) return [forbidden('value', `maximum allowed value of a user defined priority is ${HIGHEST_USER_DEFINABLE_PRIORITY}`)];
+	return [];
+}
+
 /** Create-time validation of core kinds, by `apiVersion/kind`. */
 export const CORE_VALIDATORS: Record<string, (o: Obj) => FieldError[]> = {
 	'v1/Service': validateService,
@@ -141,7 +167,8 @@ export const CORE_VALIDATORS: Record<string, (o: Obj) => FieldError[]> = {
 	'v1/Secret': validateSecret,
 	'v1/Node': validateNode,
 	'policy/v1/PodDisruptionBudget': validatePDB,
-	'networking.k8s.io/v1/Ingress': validateIngress
+	'networking.k8s.io/v1/Ingress': validateIngress,
+	'scheduling.k8s.io/v1/PriorityClass': validatePriorityClass
 };
 
 const immutable = (field: string, a: unknown, b: unknown, value: unknown = a): FieldError[] =>
@@ -177,6 +204,10 @@ export const CORE_UPDATE_VALIDATORS: Record<string, (o: Obj, old: Obj) => FieldE
 		}
 		return errs;
 	},
+	'scheduling.k8s.io/v1/PriorityClass': (o, old) => [
+		...(o.value !== old.value ? [forbidden('value', 'may not be changed in an update.')] : []),
+		...immutable('preemptionPolicy', o.preemptionPolicy, old.preemptionPolicy)
+	],
 	'v1/PersistentVolumeClaim': (o, old) => {
 		const strip = (s: Obj) => ({ ...(s ?? {}), resources: undefined, volumeName: undefined, volumeAttributesClassName: undefined });
 		if (deepEqual(strip(o.spec), strip(old.spec))) return [];
