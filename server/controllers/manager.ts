@@ -30,11 +30,12 @@ import { daemonSetController } from './daemonset';
 import { statefulSetController } from './statefulset';
 import { kubeScheduler } from '../scheduler/component';
 import { nodeIpamController } from './nodeipam';
+import { podGcController } from './podgc';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle';
 import { attachKubeletLogs, kubeletDefinition } from '../kubelet/manager';
 
 /** Every controller converge runs, by kube-controller-manager's names. */
-export const CONTROLLERS: ControllerDefinition[] = [serviceAccountController, rootCaPublisher, replicaSetController, deploymentController, kubeScheduler, garbageCollectorController, namespaceController, endpointsController, endpointSliceController, jobController, cronJobController, disruptionController, daemonSetController, statefulSetController, nodeIpamController, nodeLifecycleController, taintEvictionController, kubeletDefinition];
+export const CONTROLLERS: ControllerDefinition[] = [serviceAccountController, rootCaPublisher, replicaSetController, deploymentController, kubeScheduler, garbageCollectorController, namespaceController, endpointsController, endpointSliceController, jobController, cronJobController, disruptionController, daemonSetController, statefulSetController, nodeIpamController, nodeLifecycleController, taintEvictionController, podGcController, kubeletDefinition];
 
 /** The enabled controllers for a `--controllers`-style list. */
 export function enabledControllers(spec: string): ControllerDefinition[] {

@@ -83,3 +83,18 @@ describe('node lifecycle', () => {
 		await eventually(async () => (await r.status('/api/v1/namespaces/default/pods/victim')) === 404, 'victim removed');
 	});
 });
+
+describe('pod garbage collector', () => {
+	it("removes a deleted node's pods after the 40 s quarantine, not before", async () => {
+		await send('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'edge-2' } });
+		await eventually(async () => ready(await getJson('/api/v1/nodes/edge-2'))?.status === 'True', 'edge-2 Ready');
+		await send('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'orphan' }, spec: { nodeName: 'edge-2', containers: [{ name: 'app', image: 'nginx:1.27' }] } });
+		for (let i = 0; i < 20 && (await getJson('/api/v1/namespaces/default/pods/orphan')).status?.phase !== 'Running'; i++) await step(0.5);
+		expect((await k.kubectl(['delete', 'node', 'edge-2'])).code).toBe(0);
+		// Nobody runs the pod any more, but a node may come back: the pod stays through the quarantine.
+		await step(35);
+		expect((await getJson('/api/v1/namespaces/default/pods/orphan')).status.phase).toBe('Running');
+		await step(50);
+		await eventually(async () => (await r.status('/api/v1/namespaces/default/pods/orphan')) === 404, 'orphan removed');
+	});
+});
