@@ -4,7 +4,8 @@
  * daemon tolerations; surplus pods on a node, pods on nodes that no longer qualify (or are gone)
  * and failed pods are deleted. RollingUpdate replaces pods of an old template (by
  * `controller-revision-hash`) at most maxUnavailable at a time, or maxSurge ahead of the old pod;
- * OnDelete waits for the user. Status counts as the real one does.
+ * OnDelete waits for the user. Status counts as the real one does. Each template is kept as a
+ * ControllerRevision (server/controllers/history.ts) for `kubectl rollout history|undo daemonset`.
  *
  * @module
  */
@@ -16,6 +17,7 @@ import { isPodAvailable, isPodReady } from '../../src/lib/controllers/pods';
 import { REFS } from '../../src/lib/controllers/refs';
 import { controllerRef, isNotFound, keyOf, RESOURCES, type KubeObject } from '../../src/lib/controllers/types';
 import { newControllerRef, podFromTemplate } from '../../src/lib/controllers/workload';
+import { syncHistory } from './history';
 import type { ControllerContext, ControllerDefinition } from './runtime/context';
 
 const DS = REFS.daemonsets;
@@ -45,6 +47,7 @@ export const daemonSetController: ControllerDefinition = {
 			enqueue(ds);
 		};
 		ctx.informer(PODS).addEventHandler({ add: (p) => forPod(p, true), update: (_, p) => forPod(p, false), delete: (p) => forPod(p, false) });
+		ctx.informer(REFS.controllerrevisions);
 		// Node added, relabelled, tainted or removed: every DaemonSet looks again.
 		const all = () => dss.store.list().forEach(enqueue);
 		ctx.informer(REFS.nodes).addEventHandler({ add: all, update: (o, n) => canonicalJson([o.metadata.labels, o.spec]) !== canonicalJson([n.metadata.labels, n.spec]) && all(), delete: all });
@@ -111,6 +114,10 @@ export async function reconcileDaemonSet(key: string, deps: DaemonSetDeps): Prom
 	// Pods on nodes that are gone (or never pinned to one).
 	for (const pods of byNode.values()) remove.push(...pods.filter((p) => !p.metadata.deletionTimestamp));
 
+	if (!ds.metadata.deletionTimestamp) {
+		const inUse = new Set(owned.map((p) => `${ds.metadata.name}-${p.metadata.labels?.[CONTROLLER_REVISION_HASH]}`));
+		await syncHistory(ctx, ds, DS, hash, inUse, { [CONTROLLER_REVISION_HASH]: hash });
+	}
 	if (expectations.satisfied(key) && !ds.metadata.deletionTimestamp) {
 		if ((ds.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
 			const ru = ds.spec?.updateStrategy?.rollingUpdate ?? {};

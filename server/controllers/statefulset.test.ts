@@ -32,9 +32,11 @@ function setup(s: KubeObject, pods: KubeObject[]) {
 	const { ctx, calls } = fixture({ statefulsets: [s], pods, persistentvolumeclaims: [] }, NOW);
 	const created: KubeObject[] = [];
 	const create = ctx.client.create;
-	ctx.client.create = async (r, o) => (created.push(o), create(r, o));
+	ctx.client.create = async (r, o) => (r.resource !== 'controllerrevisions' && created.push(o), create(r, o));
 	const deps: StatefulSetDeps = { ctx, enqueueAfter: () => {} };
-	return { deps, calls: () => calls.filter((c) => !c.startsWith('status')), status: () => calls.filter((c) => c.startsWith('status')), created };
+	// ControllerRevision writes have their own tests; these look at pods, claims and status.
+	const mine = () => calls.filter((c) => !c.includes('controllerrevisions'));
+	return { deps, calls: () => mine().filter((c) => !c.startsWith('status')), status: () => mine().filter((c) => c.startsWith('status')), created };
 }
 
 describe('reconcileStatefulSet', () => {

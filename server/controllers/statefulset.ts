@@ -5,7 +5,8 @@
  * OrderedReady creates ordinals one at a time, each after the previous is Running and Ready, and
  * removes from the highest; Parallel does all at once. RollingUpdate replaces pods of an old
  * revision from the highest ordinal down to `partition`, one at a time; OnDelete waits for the
- * user. Revisions are `<sts>-<template hash>` (no ControllerRevision objects yet).
+ * user. Revisions are ControllerRevisions `<sts>-<template hash>` (server/controllers/history.ts),
+ * which `kubectl rollout history|undo statefulset` read.
  *
  * @module
  */
@@ -16,6 +17,7 @@ import { isPodAvailable, isPodReady } from '../../src/lib/controllers/pods';
 import { REFS } from '../../src/lib/controllers/refs';
 import { controllerRef, isAlreadyExists, isNotFound, keyOf, RESOURCES, type KubeObject } from '../../src/lib/controllers/types';
 import { newControllerRef, podFromTemplate } from '../../src/lib/controllers/workload';
+import { syncHistory } from './history';
 import type { ControllerContext, ControllerDefinition } from './runtime/context';
 
 const STS = REFS.statefulsets;
@@ -45,12 +47,14 @@ export const statefulSetController: ControllerDefinition = {
 		};
 		ctx.informer(PODS).addEventHandler({ add: forPod, update: (_, p) => forPod(p), delete: forPod });
 		ctx.informer(PVCS);
+		ctx.informer(REFS.controllerrevisions);
 		return c;
 	}
 };
 
+const hashOf = (sts: KubeObject) => podTemplateHash(sts.spec?.template, sts.status?.collisionCount ?? 0);
 /** The update revision's name, which is also its pods' `controller-revision-hash` label. */
-const revisionOf = (sts: KubeObject) => `${sts.metadata.name}-${podTemplateHash(sts.spec?.template, sts.status?.collisionCount ?? 0)}`;
+const revisionOf = (sts: KubeObject) => `${sts.metadata.name}-${hashOf(sts)}`;
 const podRevision = (pod: KubeObject) => pod.metadata.labels?.[CONTROLLER_REVISION_HASH];
 const ordinalOf = (sts: KubeObject, pod: KubeObject): number => {
 	const m = new RegExp(`^${sts.metadata.name!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)$`).exec(pod.metadata.name ?? '');
@@ -106,6 +110,8 @@ export async function reconcileStatefulSet(key: string, deps: StatefulSetDeps): 
 	const parallel = sts.spec?.podManagementPolicy === 'Parallel';
 	const revision = revisionOf(sts);
 	const owned = ctx.informer(PODS).store.byOwner(sts.metadata.uid!).filter((p) => controllerRef(p)?.uid === sts.metadata.uid);
+	const inUse = new Set([...owned.map(podRevision), sts.status?.currentRevision].filter((r): r is string => !!r));
+	await syncHistory(ctx, sts, STS, hashOf(sts), inUse);
 	const byOrdinal = new Map<number, KubeObject>();
 	for (const p of owned) byOrdinal.set(ordinalOf(sts, p), p);
 	const ops: Array<() => Promise<void>> = [];

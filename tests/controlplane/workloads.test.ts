@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startKubeRoom, type KubeRoom } from '../kubectl/harness';
+import { eventually, startKubeRoom, tableRows, type KubeRoom } from '../kubectl/harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
@@ -182,6 +182,8 @@ spec:
 		const status = await k.kubectl(['rollout', 'status', 'statefulset/db', '-n', 'work', '--timeout=20s']);
 		// The API defaults rollingUpdate.partition to 0, so kubectl reports a partitioned roll out, as on a real cluster.
 		expect(status.stdout).toContain('partitioned roll out complete: 2 new pods have been updated...');
+		const revision = tableRows((await k.kubectl(['get', 'controllerrevisions', '-n', 'work'])).stdout).find((r) => r[1] === 'statefulset.apps/db');
+		expect(revision?.[0]).toBe((await getJson('/apis/apps/v1/namespaces/work/statefulsets/db')).status.updateRevision);
 	});
 });
 
@@ -208,6 +210,30 @@ spec:
 		expect((await k.kubectl(['apply', '-f', '-'], { input: node('ds-node-2') })).code).toBe(0);
 		await eventually(async () => (await pinned()).includes('ds-node-2'), 'a pod for the added node');
 		await eventually(async () => (await getJson('/apis/apps/v1/namespaces/work/daemonsets/agent')).status?.desiredNumberScheduled === 2, 'desiredNumberScheduled 2');
+	});
+
+	it('keeps each template as a ControllerRevision that kubectl rollout history and undo use', async () => {
+		const revisions = async () =>
+			tableRows((await k.kubectl(['get', 'controllerrevisions', '-n', 'work', '--sort-by=.revision'])).stdout)
+				.slice(1)
+				.filter((r) => r[1] === 'daemonset.apps/agent');
+		await eventually(async () => (await revisions()).length === 1, 'first revision');
+		const [first] = await revisions();
+		expect(first[0]).toMatch(/^agent-[a-z0-9]+$/);
+		expect(first.slice(1, 3)).toEqual(['daemonset.apps/agent', '1']);
+
+		expect((await k.kubectl(['set', 'image', 'daemonset/agent', 'a=busybox:1.36', '-n', 'work'])).code).toBe(0);
+		await eventually(async () => (await revisions()).length === 2, 'second revision');
+		const history = async () => tableRows((await k.kubectl(['rollout', 'history', 'daemonset/agent', '-n', 'work'])).stdout.split('\n').slice(1).join('\n'));
+		expect(await history()).toEqual([['REVISION', 'CHANGE-CAUSE'], ['1', '<none>'], ['2', '<none>']]);
+		expect((await k.kubectl(['rollout', 'history', 'daemonset/agent', '-n', 'work', '--revision=2'])).stdout).toContain('Image:\tbusybox:1.36');
+
+		// Undo applies revision 1's template; the controller reuses that revision as number 3.
+		const undo = await k.kubectl(['rollout', 'undo', 'daemonset/agent', '-n', 'work']);
+		expect(undo.stdout.trim()).toBe('daemonset.apps/agent rolled back');
+		expect((await getJson('/apis/apps/v1/namespaces/work/daemonsets/agent')).spec.template.spec.containers[0].image).toBe('busybox');
+		await eventually(async () => JSON.stringify(await history()) === JSON.stringify([['REVISION', 'CHANGE-CAUSE'], ['2', '<none>'], ['3', '<none>']]), 'revision 1 reused as 3');
+		expect((await revisions()).find((r) => r[2] === '3')?.[0]).toBe(first[0]);
 	});
 });
 

@@ -94,7 +94,7 @@ describe('value completion', () => {
 
 describe('apiVersion and kind', () => {
 	test.each([
-		{ name: 'kinds of a known apiVersion', src: 'apiVersion: apps/v1\nkind: |\n', want: ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet'] },
+		{ name: 'kinds of a known apiVersion', src: 'apiVersion: apps/v1\nkind: |\n', want: ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'ControllerRevision'] },
 		{ name: 'apiVersions of a known kind', src: 'kind: Event\napiVersion: |\n', want: ['v1', 'events.k8s.io/v1'] }
 	])('$name', ({ src, want }) => {
 		expect(labels(complete(src))).toEqual(want);

@@ -50,6 +50,7 @@ export const BUILTIN_KINDS: readonly KindInfo[] = [
 	k('apps/v1', 'ReplicaSet', 'replicasets', true, 'subdomain', ['rs']),
 	k('apps/v1', 'DaemonSet', 'daemonsets', true, 'subdomain', ['ds']),
 	k('apps/v1', 'StatefulSet', 'statefulsets', true, 'subdomain', ['sts']),
+	k('apps/v1', 'ControllerRevision', 'controllerrevisions', true),
 	k('batch/v1', 'Job', 'jobs', true),
 	k('batch/v1', 'CronJob', 'cronjobs', true, 'subdomain', ['cj']),
 	k('discovery.k8s.io/v1', 'EndpointSlice', 'endpointslices', true),

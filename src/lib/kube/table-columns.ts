@@ -85,6 +85,7 @@ export const COLUMNS: Record<string, () => TableColumnDefinition[]> = {
 		col('Selector', 'string', fieldDoc(APPS + 'DaemonSetSpec', 'selector'), 1)
 	],
 	'apps/v1/StatefulSet': () => [NAME(), col('Ready', 'string', 'Number of the pod with ready state'), AGE(), CONTAINERS(), IMAGES()],
+	'apps/v1/ControllerRevision': () => [NAME(), col('Controller', 'string', 'Controller of the object'), col('Revision', 'integer', fieldDoc(APPS + 'ControllerRevision', 'revision')), AGE()],
 	'batch/v1/Job': () => [
 		NAME(),
 		col('Status', 'string', 'Status of the job.'),

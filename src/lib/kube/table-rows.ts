@@ -171,6 +171,13 @@ export const ROWS: Record<string, RowPrinter> = {
 		const [cs, images] = containers(o.spec?.template?.spec?.containers);
 		return { cells: [name(o), `${int(o.status?.readyReplicas)}/${int(o.spec?.replicas)}`, age(o, now), cs, images] };
 	},
+	'apps/v1/ControllerRevision': (o, now) => {
+		// formatResourceName: the controller as lower-cased `kind.group/name`.
+		const ref = (o.metadata?.ownerReferences ?? []).find((r: Obj) => r.controller === true);
+		const group = ref ? String(ref.apiVersion).split('/').slice(0, -1).join('/') : '';
+		const controller = ref ? `${(group ? `${ref.kind}.${group}` : ref.kind).toLowerCase()}/${ref.name}` : '<none>';
+		return { cells: [name(o), controller, int(o.revision), age(o, now)] };
+	},
 	'batch/v1/Job': (o, now) => {
 		const [cs, images] = containers(o.spec?.template?.spec?.containers);
 		return { cells: [name(o), jobStatus(o), jobCompletions(o), jobDuration(o, now), age(o, now), cs, images, formatLabelSelectorObject(o.spec?.selector)] };
