@@ -1,0 +1,172 @@
+/**
+ * The whole control plane at scale (issue 6): converge in this process (createConverge on
+ * 127.0.0.1), one room with every controller, NODES Nodes (each with its simulated kubelet),
+ * the room clock at maximum speed, then one Deployment of REPLICAS replicas:
+ * - wall seconds until every replica is Running and Ready (Deployment readyReplicas), the API
+ *   writes per second over that time (store revisions), peak RSS;
+ * - then a rolling update of all of them (new image), timed the same way.
+ *
+ * Reference: what the real controller manager's own client limit allows for the pod creates
+ * alone (kube-controller-manager `--kube-api-qps` 20, `--kube-api-burst` 30: 10,000 creates take
+ * ≥ 500 s), not counting scheduling, kubelets and status writes. A run that stops making
+ * progress for STALL_MS, or passes LIMIT_MS, is reported as it stands.
+ * `NODES`, `REPLICAS` shrink the run.
+ *
+ * @module
+ */
+import { Agent, createServer, request, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConverge } from '../server/app';
+import { configFromEnv } from '../server/config';
+import { row, writeReport, type Row } from './lib/report';
+
+const NODES = Number(process.env.NODES ?? 1000);
+const REPLICAS = Number(process.env.REPLICAS ?? 10_000);
+const INFLIGHT = 32;
+const STALL_MS = 60_000;
+const LIMIT_MS = 600_000;
+const GOAL_S = 10;
+const GOAL_RSS_MB = 2048;
+const KCM_QPS = 20;
+const KCM_BURST = 30;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
+
+/** A tiny keep-alive JSON client of the room's kube API and rooms API. */
+function client(origin: string, token: string) {
+	const agent = new Agent({ keepAlive: true, maxSockets: INFLIGHT });
+	const u = new URL(origin);
+	return (method: string, path: string, body?: unknown, type = 'application/json'): Promise<Obj> =>
+		new Promise((resolve, reject) => {
+			const data = body === undefined ? undefined : JSON.stringify(body);
+			const req = request({ host: u.hostname, port: u.port, method, path, agent, headers: { authorization: `Bearer ${token}`, ...(data ? { 'content-type': type } : {}) } }, (res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => {
+					const text = Buffer.concat(chunks).toString('utf8');
+					if ((res.statusCode ?? 500) >= 300) return reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 200)}`));
+					resolve(text ? (JSON.parse(text) as Obj) : {});
+				});
+			});
+			req.on('error', reject);
+			req.end(data);
+		});
+}
+
+async function parallel(n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+	let next = 0;
+	await Promise.all(Array.from({ length: INFLIGHT }, async () => {
+		while (next < n) await fn(next++);
+	}));
+}
+
+/** Peak resident set size while `fn` runs. */
+function rssSampler() {
+	let peak = process.memoryUsage().rss;
+	const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+	return { peakMB: () => peak / 2 ** 20, stop: () => clearInterval(t) };
+}
+
+interface Phase {
+	seconds: number;
+	done: boolean;
+	ready: number;
+	writesPerSec: number;
+}
+
+async function main(): Promise<void> {
+	const dir = await mkdtemp(join(tmpdir(), 'converge-cluster-bench-'));
+	const config = { ...configFromEnv({}), host: '127.0.0.1', port: 0, etcdPort: 0, dataDir: join(dir, 'data'), log: () => {}, controllers: '*' };
+	const converge = await createConverge(config);
+	const http: Server = createServer((req, res) => converge.handle(req, res, () => void res.writeHead(404).end()));
+	await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+	const origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+	const rss = rssSampler();
+	const rows: Row[] = [];
+	const notes: string[] = [];
+	try {
+		const room = await converge.rooms.create({ name: 'cluster bench' });
+		const release = room.hold();
+		const call = client(origin, room.meta.tokens.editor);
+		const kube = `/rooms/${room.id}/k8s`;
+		const revision = async () => Number((await call('GET', `${kube}/api/v1/namespaces?limit=1`)).metadata.resourceVersion);
+
+		const tn = performance.now();
+		await parallel(NODES, (i) => call('POST', `${kube}/api/v1/nodes`, { apiVersion: 'v1', kind: 'Node', metadata: { name: `n-${i}`, labels: { 'topology.kubernetes.io/zone': `z-${i % 10}` } } }));
+		// Every kubelet has registered its capacity and posted Ready.
+		for (;;) {
+			const nodes = (await call('GET', `${kube}/api/v1/nodes`)).items as Obj[];
+			if (nodes.filter((n) => n.status?.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True')).length >= NODES) break;
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		const nodesS = (performance.now() - tn) / 1000;
+		console.log(`${NODES} nodes Ready in ${nodesS.toFixed(1)} s`);
+		await call('POST', `/api/rooms/${room.id}/clock`, { action: 'speed', speed: 'max' });
+
+		const deploymentPath = `${kube}/apis/apps/v1/namespaces/default/deployments/web`;
+		const until = async (what: string, done: (d: Obj) => boolean): Promise<Phase> => {
+			const rev0 = await revision();
+			const t0 = performance.now();
+			let last = -1;
+			let lastAt = t0;
+			let d: Obj = {};
+			for (;;) {
+				d = await call('GET', deploymentPath);
+				const ready = d.status?.readyReplicas ?? 0;
+				if (done(d)) break;
+				if (ready !== last) [last, lastAt] = [ready, performance.now()];
+				if (performance.now() - lastAt > STALL_MS || performance.now() - t0 > LIMIT_MS) break;
+				await new Promise((r) => setTimeout(r, 250));
+			}
+			const seconds = (performance.now() - t0) / 1000;
+			const writes = (await revision()) - rev0;
+			const result = { seconds, done: done(d), ready: d.status?.readyReplicas ?? 0, writesPerSec: writes / seconds };
+			console.log(`${what}: ${result.done ? 'done' : 'NOT done'} in ${seconds.toFixed(1)} s, ${result.ready} ready, ${result.writesPerSec.toFixed(0)} writes/s, peak RSS ${rss.peakMB().toFixed(0)} MB`);
+			return result;
+		};
+		const allReady = (image: string) => (d: Obj) =>
+			d.status?.observedGeneration >= d.metadata.generation &&
+			d.status?.updatedReplicas === REPLICAS &&
+			d.status?.readyReplicas === REPLICAS &&
+			(d.status?.replicas ?? 0) === REPLICAS &&
+			d.spec.template.spec.containers[0].image === image;
+
+		const template = (image: string) => ({
+			metadata: { labels: { app: 'web' } },
+			spec: { containers: [{ name: 'web', image, resources: { requests: { cpu: '10m', memory: '16Mi' } } }] }
+		});
+		await call('POST', `${kube}/apis/apps/v1/namespaces/default/deployments`, {
+			apiVersion: 'apps/v1',
+			kind: 'Deployment',
+			metadata: { name: 'web' },
+			spec: { replicas: REPLICAS, selector: { matchLabels: { app: 'web' } }, template: template('nginx:1.27') }
+		});
+		const up = await until(`scale-up to ${REPLICAS}`, allReady('nginx:1.27'));
+		rows.push(row({ metric: `scale-up: ${NODES} nodes, Deployment of ${REPLICAS} to all Running and Ready (clock max)`, unit: 's', ours: up.seconds, goal: GOAL_S, reference: REPLICAS / KCM_QPS, referenceName: `pod creates alone at kube-controller-manager's client limit (--kube-api-qps ${KCM_QPS}, burst ${KCM_BURST})`, better: 'lower' }));
+		rows.push(row({ metric: '  API writes during the scale-up', unit: 'writes/s', ours: up.writesPerSec, better: 'higher' }));
+		if (!up.done) notes.push(`scale-up stopped at ${up.ready}/${REPLICAS} ready (no progress for ${STALL_MS / 1000} s or past ${LIMIT_MS / 1000} s)`);
+
+		if (up.done) {
+			await call('PATCH', deploymentPath, { spec: { template: template('nginx:1.28') } }, 'application/strategic-merge-patch+json');
+			const roll = await until(`rolling update of ${REPLICAS}`, allReady('nginx:1.28'));
+			rows.push(row({ metric: `rolling update of all ${REPLICAS} (25% surge / 25% unavailable)`, unit: 's', ours: roll.seconds, better: 'lower' }));
+			rows.push(row({ metric: '  API writes during the rolling update', unit: 'writes/s', ours: roll.writesPerSec, better: 'higher' }));
+			if (!roll.done) notes.push(`rolling update stopped at ${roll.ready} ready`);
+		}
+		rows.push(row({ metric: 'peak RSS (whole process: server, store, control plane, bench client)', unit: 'MB', ours: rss.peakMB(), goal: GOAL_RSS_MB, better: 'lower' }));
+		notes.push(`${NODES} Nodes created and Ready (kubelets registered) in ${nodesS.toFixed(1)} s before timing starts`);
+		notes.push('converge runs in this process: the bench client, API server, store, controllers, scheduler and kubelets share one event loop and the 2 cores');
+		release();
+	} finally {
+		rss.stop();
+		await converge.close();
+		await new Promise<void>((r) => http.close(() => r()));
+		await rm(dir, { recursive: true, force: true });
+	}
+	writeReport('cluster', rows, undefined, notes);
+}
+
+await main();
