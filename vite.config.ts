@@ -34,7 +34,8 @@ export default defineConfig({
 		projects: [
 			{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'server/**/*.test.ts'], environment: 'node' } },
 			{ extends: true, test: { name: 'store', include: ['tests/store/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
-			{ extends: true, test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
+			// The collaboration layer alone (files, sockets, acks, unloads): no cluster behind the rooms.
+			{ extends: true, test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], environment: 'node', env: { CONTROLLERS: 'none' }, testTimeout: 60_000, hookTimeout: 60_000 } },
 			{ extends: true, test: { name: 'conformance', include: ['tests/conformance/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
 			{ extends: true, test: { name: 'crash', include: ['tests/crash/**/*.test.ts'], environment: 'node', testTimeout: 180_000, hookTimeout: 60_000 } },
 			{ extends: true, test: { name: 'kubectl', include: ['tests/kubectl/**/*.test.ts', 'tests/apiserver/**/*.test.ts'], environment: 'node', env: { CONTROLLERS: 'none' }, testTimeout: 120_000, hookTimeout: 60_000 } },

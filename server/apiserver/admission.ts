@@ -12,6 +12,7 @@
 import { forbidden } from '../../src/lib/kube/api-errors';
 import { collectionKey } from '../../src/lib/kube/storage-keys';
 import type { Call } from './context';
+import { admitStorage } from './storage-admission';
 import type { ObjectStorage } from './storage';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -23,6 +24,7 @@ export async function admitCreate(call: AdmissionCall, obj: Obj): Promise<void> 
 	const t = call.target;
 	if (t.gr.group === '' && t.gr.resource === 'pods' && !t.subresource) await admitPodPriority(call, obj);
 	if (isPriorityClass(call)) await validatePriorityClass(call, obj, 'create');
+	await admitStorage(call, obj);
 }
 
 /** Runs the plugins that apply to an update (`next` is the object about to be stored). */

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { apiMetrics } from './metrics';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stampingClock } from '../../src/lib/clock/clock';
 import { badRequest, forbidden, internalError, KubeError, pathNotFound, unauthorized } from '../../src/lib/kube/api-errors';
@@ -94,6 +95,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, url: URL, rooms:
 	if (!room || !role) throw unauthorized();
 	const method = (req.method ?? 'GET').toUpperCase();
 	const info = parseRequestInfo(method, decodeSegments(rest.join('/')), url.searchParams);
+	apiMetrics(room).track(req, res, info.kind === 'resource' ? info.verb : 'get');
 	const { storage, rng } = await apiOf(room);
 	const ctx: ApiContext = { room, storage, clock: stampingClock(room.time.clock), user: role, rng, newUid: () => uuidV4(rng), log: config.log };
 	// The room's served resources: built-ins plus established CRDs (the registry's controller writes as the API server).

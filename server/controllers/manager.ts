@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { VERSION_INFO } from '../apiserver/discovery-routes';
 import { Informer } from '../../src/lib/controllers/informer';
 import type { Controller } from '../../src/lib/controllers/controller';
 import type { ResourceRef } from '../../src/lib/controllers/types';
@@ -28,14 +29,29 @@ import { cronJobController } from './cronjob';
 import { disruptionController } from './disruption';
 import { daemonSetController } from './daemonset';
 import { statefulSetController } from './statefulset';
+import { persistentVolumeBinderController } from './persistentvolume-binder';
+import { csiProvisionerController } from './csi-provisioner';
+import { pvcProtectionController, pvProtectionController } from './storage-protection';
 import { kubeScheduler } from '../scheduler/component';
 import { nodeIpamController } from './nodeipam';
 import { podGcController } from './podgc';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle';
 import { attachKubeletLogs, kubeletDefinition } from '../kubelet/manager';
+import { serviceLbController } from './service-lb';
+import { kubeProxyDefinition } from '../proxy/component';
+import { applierController } from '../applier';
 
 /** Every controller converge runs, by kube-controller-manager's names. */
-export const CONTROLLERS: ControllerDefinition[] = [serviceAccountController, rootCaPublisher, replicaSetController, deploymentController, kubeScheduler, garbageCollectorController, namespaceController, endpointsController, endpointSliceController, jobController, cronJobController, disruptionController, daemonSetController, statefulSetController, nodeIpamController, nodeLifecycleController, taintEvictionController, podGcController, kubeletDefinition];
+export const CONTROLLERS: ControllerDefinition[] = [serviceAccountController, rootCaPublisher, replicaSetController, deploymentController, kubeScheduler, garbageCollectorController, namespaceController, endpointsController, endpointSliceController, jobController, cronJobController, disruptionController, daemonSetController, statefulSetController, persistentVolumeBinderController, pvcProtectionController, pvProtectionController, csiProvisionerController, nodeIpamController, nodeLifecycleController, taintEvictionController, podGcController, serviceLbController, kubeProxyDefinition, kubeletDefinition, applierController];
+
+/** The User-Agent the real component sends (kube-controller-manager's controllers name their service account). */
+export function userAgentOf(component: string): string {
+	const platform = `${VERSION_INFO.gitVersion} (linux/amd64) kubernetes/converge`;
+	if (component === 'kubelet' || component === 'kube-proxy') return `${component}/${platform}`;
+	if (component === 'default-scheduler') return `kube-scheduler/${platform}/scheduler`;
+	if (component.startsWith('converge-')) return component;
+	return `kube-controller-manager/${platform}/system:serviceaccount:kube-system:${component}`;
+}
 
 /** The enabled controllers for a `--controllers`-style list. */
 export function enabledControllers(spec: string): ControllerDefinition[] {
@@ -87,10 +103,11 @@ export class ControlPlane {
 			return inf;
 		};
 		for (const def of this.defs) {
-			// Every controller writes as kube-controller-manager, like the real one's managedFields.
-			const client = base;
+			// Every controller writes as kube-controller-manager, like the real one's managedFields,
+			// and says which component it is in its User-Agent (the Control-plane view's edges).
+			const client = base.withUserAgent(userAgentOf(def.component));
 			const recorder = eventRecorder(client, clock, def.component, log);
-			this.controllers.push(def.create({ client, informer, clock, rng: rng.fork(def.name), recorder, config: this.config, log }));
+			this.controllers.push(def.create({ client, informer, clock, rng: rng.fork(def.name), recorder, config: this.config, log, room: this.room }));
 		}
 		for (const inf of this.informers.values()) inf.start();
 		await Promise.all([...this.informers.values()].map((i) => i.waitForSync()));

@@ -20,6 +20,7 @@ import { HttpKubeClient } from '../controllers/runtime/http-client';
 import { NodeAgent } from './node-agent';
 
 const PODS = RESOURCES.pods;
+const PVCS = { group: '', version: 'v1', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true };
 
 export class KubeletManager extends Controller {
 	readonly agents = new Map<string, NodeAgent>();
@@ -37,6 +38,7 @@ export class KubeletManager extends Controller {
 			if (p.spec?.nodeName || this.bound.has(keyOf(p))) this.queue.add(`pod:${keyOf(p)}`);
 		};
 		pods.addEventHandler({ add: pod, update: (_, p) => pod(p), delete: pod });
+		ctx.informer(PVCS);
 	}
 
 	async stop(): Promise<void> {
@@ -70,6 +72,7 @@ export class KubeletManager extends Controller {
 				enqueueNodePods: (n) => {
 					for (const p of this.ctx.informer(PODS).store.list()) if (p.spec?.nodeName === n) this.queue.add(`pod:${keyOf(p)}`);
 				},
+				claimPhase: (ns, claim) => this.ctx.informer(PVCS).store.get(`${ns}/${claim}`)?.status?.phase,
 				log: this.ctx.log
 			});
 			this.agents.set(name, agent);

@@ -32,6 +32,18 @@ const OWNED = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'Con
 
 const PODS = RESOURCES.pods;
 
+/** The pod's claim volumes (PVCs and generic ephemeral ones) whose claim is not Bound yet. */
+function unboundClaimVolumes(pod: Obj, phase: AgentDeps['claimPhase']): string[] {
+	if (!phase) return [];
+	const ns = pod.metadata.namespace ?? 'default';
+	return (pod.spec?.volumes ?? [])
+		.filter((v: Obj) => {
+			const claim = v.persistentVolumeClaim?.claimName ?? (v.ephemeral ? `${pod.metadata.name}-${v.name}` : undefined);
+			return claim !== undefined && phase(ns, claim) !== 'Bound';
+		})
+		.map((v: Obj) => v.name as string);
+}
+
 export interface AgentDeps {
 	client: KubeClient;
 	clock: Clock;
@@ -42,6 +54,8 @@ export interface AgentDeps {
 	enqueuePod(key: string): void;
 	/** Asks the manager to sync every pod bound to the node. */
 	enqueueNodePods(node: string): void;
+	/** The phase of a claim in the informer cache (volume mounts wait for Bound). */
+	claimPhase?(namespace: string, name: string): string | undefined;
 	log(msg: string): void;
 }
 
@@ -103,6 +117,17 @@ export class NodeAgent {
 		this.enqueueAll();
 		await this.renewLease();
 		await this.postStatus();
+		await this.ensureDefaultLabels();
+	}
+
+	/** updateDefaultLabels: the labels a kubelet puts on its Node (node-local volumes select on the hostname). */
+	private async ensureDefaultLabels(): Promise<void> {
+		const have = this.node?.metadata.labels ?? {};
+		const want: Record<string, string> = { 'kubernetes.io/hostname': this.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64' };
+		const missing = Object.fromEntries(Object.entries(want).filter(([k]) => have[k] === undefined));
+		if (!this.node || Object.keys(missing).length === 0) return;
+		// A lost race with another Node writer is retried on the next status tick.
+		await this.deps.client.patch(NODES, undefined, this.name, 'merge', { metadata: { labels: missing } }).catch((e: Error) => this.deps.log(`kubelet ${this.name}: labels: ${e.message}`));
 	}
 
 	private enqueueAll(): void {
@@ -117,6 +142,7 @@ export class NodeAgent {
 	/** nodeStatusUpdateFrequency: post when something changed, or when the report interval passed. */
 	private async tick(): Promise<void> {
 		if (!this.running || !this.node) return;
+		await this.ensureDefaultLabels();
 		const next = this.status();
 		if (nodeStatusChanged(this.lastStatus, next) || this.deps.clock.now() - this.lastReport >= KUBELET.nodeStatusReportMs) await this.postStatus();
 	}
@@ -203,7 +229,8 @@ export class NodeAgent {
 				images: this.images,
 				id: (label) => hexId(`${this.deps.seed}/${label}`),
 				onChange: () => this.deps.enqueuePod(key),
-				onEvent: (type, reason, message, fieldPath) => this.recorder.pod(pod, type, reason, message, fieldPath)
+				onEvent: (type, reason, message, fieldPath) => this.recorder.pod(pod, type, reason, message, fieldPath),
+				unmountedVolumes: () => unboundClaimVolumes(pod, this.deps.claimPhase)
 			});
 			this.sims.set(uid, sim);
 			sim.onTerminated = () => this.deps.enqueuePod(key);

@@ -13,6 +13,9 @@
  *   DELETE /api/rooms/<id>/files?path=p    Bearer editor
  *   GET    /api/rooms/<id>/clock           Bearer editor|viewer   → the simulated clock
  *   POST   /api/rooms/<id>/clock           Bearer editor {action: pause|resume|step|speed, seconds?, speed?}
+ *   GET    /api/rooms/<id>/controlplane    Bearer editor|viewer   → counters of the API server, store, controllers, scheduler, kubelets
+ *   GET|POST /api/rooms/<id>/sync, PUT /sync/settings, GET /sync/history  (server/applier/api.ts)
+ *   GET    /api/rooms/<id>/nodes/<node>/rules?format=iptables|ipvs|nft|json  Bearer editor|viewer  (server/proxy/api.ts)
  *
  * Errors are Kubernetes `Status` objects.
  *
@@ -31,6 +34,9 @@ import { join } from 'node:path';
 import { sendKubeconfig } from '../apiserver/kubeconfig';
 import type { Config } from '../config';
 import { ROOM_CLOCK } from '../../src/lib/clock/room-clock';
+import { controlPlaneSnapshot } from '../controlplane/snapshot';
+import { handleSyncApi } from '../applier/api';
+import { handleProxyApi } from '../proxy/api';
 
 export interface RoomLinks {
 	editor?: string;
@@ -116,6 +122,10 @@ async function roomRoute(req: IncomingMessage, res: ServerResponse, url: URL, pa
 		sendKubeconfig(res, room, role, url.searchParams.get('role'), origin, config);
 		return true;
 	}
+	if (parts.length === 4 && parts[3] === 'controlplane' && method === 'GET') {
+		sendJson(res, 200, await controlPlaneSnapshot(room));
+		return true;
+	}
 	if (parts.length === 4 && parts[3] === 'analysis' && method === 'GET') {
 		sendJson(res, 200, room.currentAnalysis());
 		return true;
@@ -130,6 +140,8 @@ async function roomRoute(req: IncomingMessage, res: ServerResponse, url: URL, pa
 		sendJson(res, 200, clockView(room));
 		return true;
 	}
+	if (await handleSyncApi(req, res, url, parts, room, role, body, () => writeMeta(join(rooms.roomsDir, room.id), room.meta))) return true;
+	if (await handleProxyApi(req, res, url, parts, room, rooms, config)) return true;
 	if (parts.length === 4 && parts[3] === 'files') {
 		if (method === 'GET') {
 			const path = url.searchParams.get('path') ?? '';

@@ -7,7 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Role } from '../../src/lib/collab/protocol';
+import type { Role, SyncSettings } from '../../src/lib/collab/protocol';
 import type { ClockState } from '../../src/lib/clock/room-clock';
 import { writeFileDurable } from '../storage/record-log';
 
@@ -21,6 +21,8 @@ export interface RoomMeta {
 	clock?: ClockState;
 	/** Seed of the room's RNG. */
 	seed?: number;
+	/** The applier's modes (auto-sync on, prune and self-heal off when absent). */
+	sync?: SyncSettings;
 }
 
 /** 128-bit room id, URL-safe (22 characters). */

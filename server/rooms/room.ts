@@ -9,9 +9,11 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { Awareness } from 'y-protocols/awareness';
 import { join } from 'node:path';
-import { MESSAGE_SYNC, type AnalysisEvent, type Role, type RoomEvent } from '../../src/lib/collab/protocol';
-import { fileTexts, TEXTS, TREE } from '../../src/lib/collab/files';
+import { MESSAGE_SYNC, type AnalysisEvent, type Diagnostic, type Role, type RoomEvent } from '../../src/lib/collab/protocol';
+import { fileTexts, pathOfText, TEXTS, TREE } from '../../src/lib/collab/files';
 import { RoomAnalyzer } from '../../src/lib/kube/analyze';
+import type { ParsedObject } from '../../src/lib/kube/manifest';
+import type { ApplierHandle } from '../applier/types';
 import { DocPersistence } from '../collab/doc-persistence';
 import { Connection, type RoomLink } from '../collab/connection';
 import { createEntry, SERVER_ORIGIN } from '../collab/file-ops';
@@ -36,7 +38,16 @@ export class Room implements RoomLink {
 	private analysis: AnalysisEvent | undefined;
 	private analysisTimer: ReturnType<typeof setTimeout> | undefined;
 	private analysisDeadline = 0;
-	private listeners = new Set<(e: AnalysisEvent) => void>();
+	private listeners = new Set<(e: AnalysisEvent, objects: ParsedObject[]) => void>();
+	private objects: ParsedObject[] = [];
+	/** Diagnostics of failed applies (the applier's), merged into every published analysis. */
+	private applyDiagnostics: Record<string, Diagnostic[]> = {};
+	/** Latest event of other publishers (the applier's `sync`), sent to clients that connect. */
+	private latest = new Map<string, RoomEvent>();
+	/** Per file: the display name of who last edited it (from the editing connection's awareness). */
+	readonly lastEditors = new Map<string, string>();
+	/** The applier, while the room's control plane runs one. */
+	applier: ApplierHandle | undefined;
 	/** The room's simulated clock and seeded RNG (saved in its meta). */
 	readonly time: RoomTime;
 	/** The room's control plane (controllers), started by the registry; stopped on unload. */
@@ -115,7 +126,7 @@ export class Room implements RoomLink {
 	}
 
 	initialEvents(): RoomEvent[] {
-		return this.analysis ? [this.analysis, this.time.event()] : [this.time.event()];
+		return [...(this.analysis ? [this.analysis] : []), this.time.event(), ...this.latest.values()];
 	}
 
 	/** The latest analysis (computing it now if an edit is pending). */
@@ -124,10 +135,30 @@ export class Room implements RoomLink {
 		return this.analysis!;
 	}
 
-	/** Calls `fn` with every new analysis; returns an unsubscribe function. */
-	onAnalysis(fn: (e: AnalysisEvent) => void): () => void {
+	/** Calls `fn` with every new analysis (and the parsed objects); returns an unsubscribe function. */
+	onAnalysis(fn: (e: AnalysisEvent, objects: ParsedObject[]) => void): () => void {
 		this.listeners.add(fn);
 		return () => this.listeners.delete(fn);
+	}
+
+	/** The objects of the latest analysis, with their bodies and positions. */
+	currentObjects(): ParsedObject[] {
+		if (this.analysisTimer) this.runAnalysis();
+		return this.objects;
+	}
+
+	/** Sends `e` to everyone and keeps it (the latest per type) for clients that connect later. */
+	publish(e: RoomEvent): void {
+		this.latest.set(e.type, e);
+		for (const c of this.conns) c.sendEvent(e);
+	}
+
+	/** Replaces the apply diagnostics and republishes the analysis with them. */
+	setApplyDiagnostics(byPath: Record<string, Diagnostic[]>): void {
+		this.applyDiagnostics = byPath;
+		if (!this.analysis) return;
+		this.analysis = withApplyDiagnostics(this.analysis, byPath);
+		for (const c of this.conns) c.sendEvent(this.analysis);
 	}
 
 	private onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
@@ -137,6 +168,7 @@ export class Room implements RoomLink {
 		const message = encoding.toUint8Array(enc);
 		for (const c of this.conns) if (c !== origin) c.send(message);
 		const touched = [...tr.changedParentTypes.keys()].some((t) => t instanceof Y.Text || t === this.doc.share.get(TREE) || t === this.doc.share.get(TEXTS));
+		if (origin instanceof Connection) this.recordEditor(origin, tr);
 		if (touched || origin === SERVER_ORIGIN) this.scheduleAnalysis();
 	};
 
@@ -152,6 +184,20 @@ export class Room implements RoomLink {
 		for (const c of this.conns) c.sendAwareness(changed);
 	};
 
+	/** Remembers the connection's user as the last editor of the files the transaction changed. */
+	private recordEditor(conn: Connection, tr: Y.Transaction): void {
+		const states = this.awareness.getStates();
+		const name = [...conn.clientIds].map((id) => (states.get(id) as { user?: { name?: unknown } } | undefined)?.user?.name).find((n) => typeof n === 'string');
+		for (const t of tr.changedParentTypes.keys()) {
+			if (!(t instanceof Y.Text)) continue;
+			const path = pathOfText(this.doc, t);
+			if (!path) continue;
+			// Re-inserted so the map's last entry is the latest edit (the author of an auto-sync).
+			this.lastEditors.delete(path);
+			this.lastEditors.set(path, (name as string | undefined) ?? 'anonymous');
+		}
+	}
+
 	/** Debounced, with a deadline so a burst of typing still gets diagnostics within 200 ms. */
 	private scheduleAnalysis(): void {
 		const now = Date.now();
@@ -164,10 +210,12 @@ export class Room implements RoomLink {
 	private runAnalysis(): void {
 		clearTimeout(this.analysisTimer);
 		this.analysisTimer = undefined;
-		const { event } = this.analyzer.analyze(fileTexts(this.doc));
+		const { event: parsed, objects } = this.analyzer.analyze(fileTexts(this.doc));
+		const event = withApplyDiagnostics(parsed, this.applyDiagnostics);
 		this.analysis = event;
+		this.objects = objects;
 		for (const c of this.conns) c.sendEvent(event);
-		for (const fn of this.listeners) fn(event);
+		for (const fn of this.listeners) fn(event, objects);
 	}
 
 	/** Closes every socket with `code`, flushes and releases the room's memory. */
@@ -183,4 +231,11 @@ export class Room implements RoomLink {
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
+}
+
+/** The analysis with apply diagnostics added to their files (files that no longer exist are dropped). */
+function withApplyDiagnostics(e: AnalysisEvent, byPath: Record<string, Diagnostic[]>): AnalysisEvent {
+	const diagnostics: Record<string, Diagnostic[]> = {};
+	for (const [path, list] of Object.entries(e.diagnostics)) diagnostics[path] = [...list.filter((d) => d.source !== 'apply'), ...(byPath[path] ?? [])];
+	return { ...e, diagnostics };
 }

@@ -30,6 +30,7 @@ import { DecisionWriter } from './decisions';
 import { R } from './resources';
 import { SchedulerWrites } from './writes';
 import { wireObjectInformers } from './informers';
+import { PreBindError, waitVolumesBound } from './volume-wait';
 
 export const FIELD_MANAGER = 'default-scheduler';
 
@@ -68,7 +69,8 @@ export class SchedulerComponent extends Controller {
 		this.client = ctx.client instanceof HttpKubeClient ? ctx.client.as(FIELD_MANAGER) : ctx.client;
 		const rng = ctx.rng;
 		this.core = new Scheduler({ clock: ctx.clock, rng: () => rng.next() });
-		this.writes = new SchedulerWrites(this.client, ctx.recorder, ctx.clock);
+		const lookups = { pvc: (ns: string, n: string) => ctx.informer(R.pvcs).store.get(`${ns}/${n}`), pv: (n: string) => ctx.informer(R.pvs).store.get(n) };
+		this.writes = new SchedulerWrites(this.client, ctx.recorder, ctx.clock, (w) => waitVolumesBound(w, lookups, ctx.clock, () => this.stopped));
 		this.decisions = new DecisionWriter(this.client, ctx.log);
 		this.config = new ConfigSource(this.core);
 		this.wire();
@@ -243,7 +245,11 @@ export class SchedulerComponent extends Controller {
 	private async bind(queued: QueuedPodInfo, d: SchedulingDecision): Promise<void> {
 		const pod = queued.pod;
 		try {
-			for (const w of d.writes) await this.writes.apply(w);
+			// PreBind: only VolumeBinding makes writes in a binding cycle.
+			for (const w of d.writes)
+				await this.writes.apply(w).catch((e: Error) => {
+					throw new PreBindError('VolumeBinding', e);
+				});
 			await this.client.post(R.pods, pod.metadata.namespace, pod.metadata.name, 'binding', d.binding);
 			this.bound++;
 			this.ctx.recorder.event(R.pods, pod as unknown as KubeObject, 'Normal', 'Scheduled', d.eventMessage!);
@@ -253,7 +259,7 @@ export class SchedulerComponent extends Controller {
 			this.binding.delete(podKey(pod));
 			this.core.onEvent('PodDelete');
 			if (this.stopped || isNotFound(e)) return;
-			this.ctx.recorder.event(R.pods, pod as unknown as KubeObject, 'Warning', 'FailedScheduling', `Binding rejected: ${(e as Error).message}`);
+			this.ctx.recorder.event(R.pods, pod as unknown as KubeObject, 'Warning', 'FailedScheduling', e instanceof PreBindError ? e.message : `Binding rejected: ${(e as Error).message}`);
 			// Someone else bound it (409 "already assigned"): the informer update takes it from here.
 			if (isConflict(e) && /already assigned/.test((e as Error).message)) return;
 			this.core.queue.addUnschedulable(queued, []);

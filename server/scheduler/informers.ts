@@ -18,6 +18,7 @@ const WIRING: Array<{ r: ResourceRef; set: Setter; add?: ClusterEvent; update?: 
 	{ r: R.pvcs, set: (c, o, d) => c.setPvc(o as never, d), add: 'PvcAdd', update: 'PvcUpdate' },
 	{ r: R.pvs, set: (c, o, d) => c.setPv(o as never, d), add: 'PvAdd', update: 'PvUpdate' },
 	{ r: R.storageClasses, set: (c, o, d) => c.setStorageClass(o as never, d), add: 'StorageClassAdd', update: 'StorageClassUpdate' },
+	{ r: R.csiNodes, set: (c, o, d) => c.setCsiNode(o as never, d), add: 'CSINodeAdd', update: 'CSINodeUpdate' },
 	{ r: R.namespaces, set: (c, o, d) => c.setNamespace(o as never, d), add: 'NamespaceAdd', update: 'NamespaceUpdate' },
 	{ r: R.pdbs, set: (c, o, d) => c.setPdb(o as never, d) },
 	// List items carry no kind: the default spreading tells workloads apart by it.

@@ -18,6 +18,7 @@ export const R = {
 	pvcs: ref('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true),
 	pvs: ref('', 'v1', 'persistentvolumes', 'PersistentVolume', false),
 	storageClasses: ref('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false),
+	csiNodes: ref('storage.k8s.io', 'v1', 'csinodes', 'CSINode', false),
 	statefulsets: ref('apps', 'v1', 'statefulsets', 'StatefulSet', true),
 	pdbs: ref('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true),
 	priorityClasses: ref('scheduling.k8s.io', 'v1', 'priorityclasses', 'PriorityClass', false),

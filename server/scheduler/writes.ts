@@ -20,7 +20,9 @@ export class SchedulerWrites {
 	constructor(
 		private readonly client: KubeClient,
 		private readonly recorder: EventRecorder,
-		private readonly clock: Clock
+		private readonly clock: Clock,
+		/** VolumeBinding's PreBind wait (informer lookups); without it the wait is skipped. */
+		private readonly waitVolumes?: (w: Extract<ApiWrite, { verb: 'wait-volumes-bound' }>) => Promise<void>
 	) {}
 
 	/** updatePod after a failure: PodScheduled=False with the reason and message, and the nomination. */
@@ -53,9 +55,14 @@ export class SchedulerWrites {
 				await this.client.patch(R.pvcs, w.namespace, w.name, 'merge', { metadata: { annotations: { [w.annotation]: w.value } } });
 				return;
 			case 'bind-pv':
+				// GetBindVolumeToClaim: the claimRef plus the bound-by-controller mark.
 				await this.client.patch(R.pvs, undefined, w.pv, 'merge', {
+					metadata: { annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } },
 					spec: { claimRef: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: w.claim.namespace, name: w.claim.name, ...(w.claim.uid ? { uid: w.claim.uid } : {}) } }
 				});
+				return;
+			case 'wait-volumes-bound':
+				await this.waitVolumes?.(w);
 				return;
 		}
 	}

@@ -83,6 +83,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
 		analysisDelayMs: opts.analysisDelayMs ?? base.analysisDelayMs,
 		allowedOrigins: opts.allowedOrigins ?? [],
 		log: opts.log ?? (() => {}),
+		// Suites of the collaboration layer run rooms without a cluster (CONTROLLERS=none in their
+		// vitest project); the controlplane project's collab tests run the whole control plane.
+		controllers: process.env.CONTROLLERS ?? base.controllers,
 		limits: { ...base.limits, ...opts.limits }
 	};
 	const converge = await createConverge(config);

@@ -11,6 +11,7 @@ import type { Informer } from '../../../src/lib/controllers/informer';
 import type { KubeClient, ResourceRef } from '../../../src/lib/controllers/types';
 import type { Config } from '../../config';
 import type { EventRecorder } from './recorder';
+import type { Room } from '../../rooms/room';
 
 export interface ControllerContext {
 	client: KubeClient;
@@ -22,6 +23,8 @@ export interface ControllerContext {
 	recorder: EventRecorder;
 	config: Config;
 	log(msg: string): void;
+	/** The room itself (its files' analysis), for components that read the shared files: the applier. */
+	room?: Room;
 }
 
 /** A controller as the manager knows it: a name (kube-controller-manager's `--controllers` name) and a constructor. */

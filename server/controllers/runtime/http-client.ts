@@ -8,6 +8,8 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
 import {
 	ApiError,
+	type ApiErrorCause,
+	type ApplyOptions,
 	type DeleteOptions,
 	type KubeClient,
 	type KubeObject,
@@ -28,6 +30,8 @@ export interface HttpClientOptions {
 	fieldManager: string;
 	/** Marks a request in flight on the room clock. */
 	hold?: () => () => void;
+	/** The User-Agent (the API server's metrics name callers by it); default `kube-controller-manager/<fieldManager>`. */
+	userAgent?: string;
 }
 
 const PATCH_TYPES: Record<PatchType, string> = {
@@ -65,6 +69,11 @@ export class HttpKubeClient implements KubeClient {
 		return new HttpKubeClient({ ...this.o, fieldManager });
 	}
 
+	/** The same client, saying who it is with `userAgent`. */
+	withUserAgent(userAgent: string): HttpKubeClient {
+		return new HttpKubeClient({ ...this.o, userAgent });
+	}
+
 	get(r: ResourceRef, namespace: string | undefined, name: string): Promise<KubeObject> {
 		return this.call('GET', resourcePath(r, namespace, name));
 	}
@@ -99,6 +108,12 @@ export class HttpKubeClient implements KubeClient {
 
 	post(r: ResourceRef, namespace: string | undefined, name: string, subresource: string, body: unknown): Promise<KubeObject> {
 		return this.call('POST', resourcePath(r, namespace, name, subresource) + this.manager(), body);
+	}
+
+	/** JSON is YAML, so the applied configuration goes as JSON with the apply content type. */
+	apply(r: ResourceRef, obj: KubeObject, opts: ApplyOptions): Promise<KubeObject> {
+		const q = query({ fieldManager: opts.fieldManager, force: opts.force ? 'true' : undefined, dryRun: opts.dryRun ? 'All' : undefined });
+		return this.call('PATCH', resourcePath(r, obj.metadata.namespace, obj.metadata.name) + q, obj, 'application/apply-patch+yaml');
 	}
 
 	watch(r: ResourceRef, opts: WatchOptions, onEvent: (e: WatchEvent) => void, onEnd: (err?: Error) => void): { stop(): void } {
@@ -154,7 +169,7 @@ export class HttpKubeClient implements KubeClient {
 	}
 
 	private headers(contentType?: string): Record<string, string> {
-		const h: Record<string, string> = { authorization: `Bearer ${this.o.token}`, accept: 'application/json', 'user-agent': `kube-controller-manager/${this.o.fieldManager}` };
+		const h: Record<string, string> = { authorization: `Bearer ${this.o.token}`, accept: 'application/json', 'user-agent': this.o.userAgent ?? `kube-controller-manager/${this.o.fieldManager}` };
 		if (contentType) h['content-type'] = contentType;
 		return h;
 	}
@@ -191,8 +206,8 @@ function readBody(res: IncomingMessage): Promise<string> {
 
 function apiError(code: number, text: string): ApiError {
 	try {
-		const s = JSON.parse(text) as { reason?: string; message?: string };
-		return new ApiError(code, s.reason ?? '', s.message ?? text);
+		const s = JSON.parse(text) as { reason?: string; message?: string; details?: { causes?: ApiErrorCause[] } };
+		return new ApiError(code, s.reason ?? '', s.message ?? text, s.details?.causes ?? []);
 	} catch {
 		return new ApiError(code, '', text || `HTTP ${code}`);
 	}

@@ -22,14 +22,19 @@ export interface EventRecorder {
 /** What a recorder fills in; the sink adds name, timestamps and count. */
 export type EventDraft = Pick<CoreEvent, 'involvedObject' | 'reason' | 'message' | 'type' | 'source' | 'reportingComponent' | 'reportingInstance'> & { namespace: string };
 
+const lastNanos = new WeakMap<Clock, { nanos: bigint }>();
+
 /** Correlates and writes events of one component, in order. */
 export function eventSink(client: KubeClient, clock: Clock, log: (m: string) => void): (draft: EventDraft) => void {
-	let lastNanos = 0n;
-	// Unique, increasing names even for events recorded in the same simulated millisecond.
+	// Unique, increasing names even for events recorded in the same simulated millisecond by
+	// different components of the room (they share its clock).
+	let last = lastNanos.get(clock);
+	if (!last) lastNanos.set(clock, (last = { nanos: 0n }));
+	const stamp = last;
 	const eventName = (objectName: string) => {
 		let nanos = BigInt(clock.now()) * 1_000_000n;
-		if (nanos <= lastNanos) nanos = lastNanos + 1n;
-		lastNanos = nanos;
+		if (nanos <= stamp.nanos) nanos = stamp.nanos + 1n;
+		stamp.nanos = nanos;
 		return `${objectName}.${nanos.toString(16)}`;
 	};
 	const correlator = new EventCorrelator(clock, rfc3339, eventName);

@@ -14,7 +14,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { ObservableV2 } from 'lib0/observable';
 import { WebsocketProvider } from 'y-websocket';
-import { CLOSE, COLLAB_PATH, MESSAGE_ACK, MESSAGE_BARRIER, MESSAGE_BARRIER_ACK, MESSAGE_ROOM_EVENT, type AnalysisEvent, type ClockEvent, type Notice, type RoomEvent } from './protocol';
+import { CLOSE, COLLAB_PATH, MESSAGE_ACK, MESSAGE_BARRIER, MESSAGE_BARRIER_ACK, MESSAGE_ROOM_EVENT, type AnalysisEvent, type ClockEvent, type Notice, type RoomEvent, type SyncEvent } from './protocol';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -45,6 +45,8 @@ type Events = {
 	notice: (n: Notice) => void;
 	/** The room clock changed (sent on connect, on every change, each second at max speed). */
 	clock: (c: ClockEvent) => void;
+	/** The applier's sync state (on connect and after each sync or live change). */
+	sync: (e: SyncEvent) => void;
 	/** The doc was replaced (after a refused edit); rebind editors to `client.doc`. */
 	reset: (doc: Y.Doc) => void;
 };
@@ -110,6 +112,7 @@ export class RoomClient extends ObservableV2<Events> {
 				this.emit('analysis', [event]);
 			} else if (event.type === 'notice') this.emit('notice', [event]);
 			else if (event.type === 'clock') this.emit('clock', [event]);
+			else if (event.type === 'sync') this.emit('sync', [event]);
 		};
 		provider.on('status', ({ status }) => {
 			if (status === 'connected') this.everConnected = true;

@@ -52,7 +52,7 @@ function serverLint(): Extension {
 						from: Math.min(d.from, len),
 						to: Math.min(Math.max(d.to, d.from), len),
 						severity: d.severity,
-						source: d.source === 'yaml' ? 'YAML' : d.source === 'schema' ? 'schema' : 'manifest',
+						source: d.source === 'yaml' ? 'YAML' : d.source === 'schema' ? 'schema' : d.source === 'apply' ? 'API server' : 'manifest',
 						message: d.message
 					})
 				);

@@ -69,8 +69,8 @@ export interface Diagnostic {
 	line: number;
 	col: number;
 	severity: 'error' | 'warning';
-	/** What kind of check produced it: `yaml` syntax, object `shape`, or the kind's `schema`. */
-	source: 'yaml' | 'shape' | 'schema';
+	/** What kind of check produced it: `yaml` syntax, object `shape`, the kind's `schema`, or the API refusing an `apply`. */
+	source: 'yaml' | 'shape' | 'schema' | 'apply';
 	message: string;
 }
 
@@ -112,4 +112,57 @@ export interface ClockEvent {
 	seed: number;
 }
 
-export type RoomEvent = Notice | AnalysisEvent | ClockEvent;
+/** The applier's modes (room settings, persisted). */
+export interface SyncSettings {
+	autoSync: boolean;
+	prune: boolean;
+	selfHeal: boolean;
+}
+
+/** Who last wrote a live object, from its managedFields. */
+export interface LiveManager {
+	manager: string;
+	operation: string;
+	time?: string;
+	subresource?: string;
+}
+
+/** One object of the sync state: declared in a file, or live and applied earlier (Extraneous; `line` 0). */
+export interface SyncObjectState extends DeclaredObject {
+	/** objectKey (src/lib/kube/analyze.ts). */
+	key: string;
+	sync: 'Synced' | 'OutOfSync' | 'Missing' | 'Extraneous' | 'Unknown';
+	health: { status: 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown'; message?: string };
+	/** Why the last apply of this object failed (the API's message). */
+	applyError?: string;
+	/** Not applied: its file has errors, or it is not an API object. */
+	skipped?: string;
+	/** Extraneous objects: `would prune` while prune is off. */
+	wouldPrune?: boolean;
+	/** Who last edited the source file (display name). */
+	lastEditedBy?: string;
+	liveManagers: LiveManager[];
+	/** Fields that differ (sync-lib's FieldDifference: path, desired, live, kind, owners). */
+	differences: Array<{ path: string; desired?: unknown; live?: unknown; kind: string; owners: LiveManager[] }>;
+}
+
+/** The applier's state of the room: settings, the last sync, and every object's sync and health. */
+export interface SyncEvent {
+	type: 'sync';
+	settings: SyncSettings;
+	lastSync?: {
+		/** Wall time (RFC 3339). */
+		time: string;
+		trigger: 'auto' | 'manual' | 'self-heal';
+		/** Display name of who caused it (the last editor, or the caller of a manual sync). */
+		triggeredBy?: string;
+		result: 'Succeeded' | 'Failed';
+		applied: number;
+		pruned: number;
+		failed: number;
+	};
+	summary: { sync: Record<string, number>; health: Record<string, number> };
+	objects: SyncObjectState[];
+}
+
+export type RoomEvent = Notice | AnalysisEvent | ClockEvent | SyncEvent;

@@ -8,7 +8,7 @@
 import type * as Y from 'yjs';
 import { RoomClient, type SyncStatus } from './client';
 import { listEntries, treeOf, type TreeEntry } from './files';
-import type { AnalysisEvent, Notice, Role } from './protocol';
+import type { AnalysisEvent, Notice, Role, SyncEvent } from './protocol';
 import type { Identity } from './identity';
 import type { ReceivedClock } from '../clock/display';
 
@@ -35,6 +35,8 @@ export class RoomSession {
 	notices = $state.raw<Notice[]>([]);
 	/** The room's simulated clock, as last received. */
 	clock = $state.raw<ReceivedClock | undefined>(undefined);
+	/** The applier's sync state, from `sync` room events (the Sync view also fetches it). */
+	sync = $state.raw<SyncEvent | undefined>(undefined);
 	/** Bumped when the doc is replaced, so editors rebind. */
 	generation = $state(0);
 	readonly client: RoomClient;
@@ -51,6 +53,7 @@ export class RoomSession {
 		this.client.on('analysis', (a) => (this.analysis = a));
 		this.client.on('notice', (n) => this.notify(n));
 		this.client.on('clock', (event) => (this.clock = { event, receivedAt: Date.now() }));
+		this.client.on('sync', (e) => (this.sync = e));
 		this.client.on('reset', (doc) => {
 			this.bind(doc);
 			this.generation++;

@@ -79,6 +79,21 @@ export interface KubeClient {
 	delete(r: ResourceRef, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<void>;
 	/** POST to a subresource (`pods/binding`, `pods/eviction`). */
 	post(r: ResourceRef, namespace: string | undefined, name: string, subresource: string, body: unknown): Promise<KubeObject>;
+	/** Server-side apply (PATCH application/apply-patch+yaml) as `opts.fieldManager`. */
+	apply?(r: ResourceRef, obj: KubeObject, opts: ApplyOptions): Promise<KubeObject>;
+}
+
+export interface ApplyOptions {
+	fieldManager: string;
+	force?: boolean;
+	dryRun?: boolean;
+}
+
+/** A cause of a failed call (`field` is the field path the API blames, e.g. `spec.replicas`). */
+export interface ApiErrorCause {
+	reason?: string;
+	message?: string;
+	field?: string;
 }
 
 /** A failed API call, with the Status the server answered. */
@@ -86,7 +101,9 @@ export class ApiError extends Error {
 	constructor(
 		readonly code: number,
 		readonly reason: string,
-		message: string
+		message: string,
+		/** The Status's details.causes, when it had any. */
+		readonly causes: ApiErrorCause[] = []
 	) {
 		super(message);
 		this.name = 'ApiError';

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/clock';
 import { Backoff, goDuration } from './backoff';
 import { NodeImages, parseImage } from './images';
-import { PodSim } from './pod-sim';
+import { MOUNT_TIMEOUT_MS, PodSim, type PodSimEnv } from './pod-sim';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
-function sim(spec: Obj, annotations: Obj = {}) {
+function sim(spec: Obj, annotations: Obj = {}, env: Partial<PodSimEnv> = {}) {
 	const clock = new ManualClock(T0);
 	const events: string[] = [];
 	const pod = { metadata: { name: 'web', namespace: 'default', uid: 'u1', annotations }, spec: { restartPolicy: 'Always', ...spec } };
@@ -20,7 +20,8 @@ function sim(spec: Obj, annotations: Obj = {}) {
 		images: new NodeImages(),
 		id: (l) => l.padEnd(64, '0'),
 		onChange: () => {},
-		onEvent: (type, reason, message) => events.push(`${type} ${reason} ${message}`)
+		onEvent: (type, reason, message) => events.push(`${type} ${reason} ${message}`),
+		...env
 	});
 	s.start();
 	return { s, clock, events, at: (ms: number) => clock.advance(T0 + ms - clock.now()) };
@@ -173,5 +174,24 @@ describe('helpers', () => {
 		expect(parseImage('bitnami/redis:7').normalized).toBe('docker.io/bitnami/redis:7');
 		expect(parseImage('registry.k8s.io/pause:3.10').normalized).toBe('registry.k8s.io/pause:3.10');
 		expect(parseImage('localhost:5000/app').normalized).toBe('localhost:5000/app:latest');
+	});
+});
+
+describe('PodSim volume mounts (WaitForAttachAndMount)', () => {
+	it('stays ContainerCreating without an IP until the claim is Bound; FailedMount only after 2 min 3 s', () => {
+		let bound = false;
+		const volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data-db-0' } }];
+		const { s, clock, events } = sim({ ...nginx, volumes }, {}, { unmountedVolumes: () => (bound ? [] : ['data']) });
+		clock.advance(MOUNT_TIMEOUT_MS - 1000);
+		expect(s.status().podIP).toBeUndefined();
+		expect(state(s)).toBe('waiting:ContainerCreating');
+		expect(events).toEqual([]);
+		clock.advance(1000);
+		expect(events).toEqual([
+			'Warning FailedMount Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[], failed to process volumes=[data]: context deadline exceeded'
+		]);
+		bound = true;
+		clock.advance(2000);
+		expect(s.status().podIP).toBe('10.244.1.2');
 	});
 });

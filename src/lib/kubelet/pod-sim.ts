@@ -26,7 +26,13 @@ export interface PodSimEnv {
 	onChange(): void;
 	/** An event about the pod; `fieldPath` names the container (`spec.containers{app}`). */
 	onEvent(type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
+	/** The pod's volumes that cannot be mounted yet (claims not Bound); none when absent. */
+	unmountedVolumes?(): string[];
 }
+
+/** The volume manager's wait for attach and mount (podAttachAndMountTimeout, 2 min 3 s) and its poll here. */
+export const MOUNT_TIMEOUT_MS = 123_000;
+const MOUNT_POLL_MS = 1000;
 
 /** One run of a container, kept for logs (current and previous). */
 export interface Run {
@@ -113,6 +119,22 @@ export class PodSim {
 	/** Starts the pod: sandbox first, then init containers, then the app containers. */
 	start(): void {
 		this.changed();
+		this.mountThen(() => this.startSandbox(), 0);
+	}
+
+	/** WaitForAttachAndMount: the sandbox waits for the volumes; each timeout records FailedMount and waits again. */
+	private mountThen(next: () => void, waited: number): void {
+		const pending = this.env.unmountedVolumes?.() ?? [];
+		if (pending.length === 0 || this.terminating) return next();
+		if (waited >= MOUNT_TIMEOUT_MS) {
+			const list = `[${pending.join(' ')}]`;
+			this.event('Warning', 'FailedMount', `Unable to attach or mount volumes: unmounted volumes=${list}, unattached volumes=[], failed to process volumes=${list}: context deadline exceeded`);
+			waited = 0;
+		}
+		this.after(MOUNT_POLL_MS, () => this.mountThen(next, waited + MOUNT_POLL_MS));
+	}
+
+	private startSandbox(): void {
 		this.after(SIM.sandboxMs, () => {
 			this.sandboxReady = true;
 			this.changed();

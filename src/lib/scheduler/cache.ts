@@ -12,7 +12,7 @@
  */
 import { NodeInfo, podInfoOf, podKey, type PodInfo } from './node-info';
 import { nodeTreeOrder, Snapshot } from './snapshot';
-import type { Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget, PodSelectingObject, StorageClass } from './types';
+import type { CSINode, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget, PodSelectingObject, StorageClass } from './types';
 
 type Meta = { metadata: { namespace?: string; name: string } };
 const objKey = (o: Meta) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
@@ -38,6 +38,7 @@ export class SchedulerCache {
 	private readonly pvcs = new Map<string, PersistentVolumeClaim>();
 	private readonly pvs = new Map<string, PersistentVolume>();
 	private readonly storageClasses = new Map<string, StorageClass>();
+	private readonly csiNodes = new Map<string, CSINode>();
 	private readonly pdbs = new Map<string, PodDisruptionBudget>();
 	private readonly namespaceLabels = new Map<string, Record<string, string>>();
 	private readonly podSelectors = new Map<string, PodSelectingObject>();
@@ -71,6 +72,7 @@ export class SchedulerCache {
 			pvcs: this.pvcs,
 			pvs: this.pvs,
 			storageClasses: this.storageClasses,
+			csiNodes: this.csiNodes,
 			pdbs: [...this.pdbs.values()],
 			namespaceLabels: this.namespaceLabels,
 			podSelectors: [...this.podSelectors.values()]
@@ -233,6 +235,10 @@ export class SchedulerCache {
 
 	setStorageClass(o: StorageClass, del = false): void {
 		this.setIn(this.storageClasses, o.metadata.name, o, del);
+	}
+
+	setCsiNode(o: CSINode, del = false): void {
+		this.setIn(this.csiNodes, o.metadata.name, o, del);
 	}
 
 	setPdb(o: PodDisruptionBudget, del = false): void {

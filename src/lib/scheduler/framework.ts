@@ -139,6 +139,8 @@ export interface PostFilterResult {
 export type ApiWrite =
 	| { verb: 'patch-pvc-annotation'; namespace: string; name: string; annotation: string; value: string }
 	| { verb: 'bind-pv'; pv: string; claim: { namespace: string; name: string; uid?: string } }
+	/** VolumeBinding's PreBind wait: every claim fully bound (provisioned ones still on `selectedNode`). */
+	| { verb: 'wait-volumes-bound'; namespace: string; claims: Array<{ name: string; selectedNode?: string }>; timeoutMs: number }
 	/** Preemption: set the victim's DisruptionTarget condition, record a `Preempted` event, delete it. */
 	| {
 			verb: 'preempt-pod';
@@ -205,6 +207,8 @@ export type ClusterEvent =
 	| 'PvUpdate'
 	| 'StorageClassAdd'
 	| 'StorageClassUpdate'
+	| 'CSINodeAdd'
+	| 'CSINodeUpdate'
 	| 'NamespaceAdd'
 	| 'NamespaceUpdate'
 	| 'PodGateRemoved';

@@ -18,12 +18,13 @@ describe('KubeSchedulerConfiguration → framework', () => {
 			'NodePorts',
 			'NodeResourcesFit',
 			'VolumeRestrictions',
+			'NodeVolumeLimits',
 			'VolumeBinding',
 			'VolumeZone',
 			'PodTopologySpread',
 			'InterPodAffinity'
 		]);
-		expect(names(fw, 'preFilter')).toEqual(['NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'VolumeRestrictions', 'VolumeBinding', 'VolumeZone', 'PodTopologySpread', 'InterPodAffinity']);
+		expect(names(fw, 'preFilter')).toEqual(['NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'VolumeRestrictions', 'NodeVolumeLimits', 'VolumeBinding', 'VolumeZone', 'PodTopologySpread', 'InterPodAffinity']);
 		expect(names(fw, 'preScore')).toEqual(['TaintToleration', 'NodeAffinity', 'NodeResourcesFit', 'VolumeBinding', 'PodTopologySpread', 'InterPodAffinity', 'NodeResourcesBalancedAllocation']);
 		expect(Object.fromEntries(fw.weights)).toEqual({
 			TaintToleration: 3,

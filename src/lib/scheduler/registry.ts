@@ -16,6 +16,7 @@ import * as nodePorts from './plugins/node-ports';
 import * as balancedAllocation from './plugins/node-resources-balanced-allocation';
 import * as nodeResourcesFit from './plugins/node-resources-fit';
 import * as nodeUnschedulable from './plugins/node-unschedulable';
+import * as nodeVolumeLimits from './plugins/node-volume-limits';
 import * as podTopologySpread from './plugins/pod-topology-spread';
 import * as prioritySort from './plugins/priority-sort';
 import * as schedulingGates from './plugins/scheduling-gates';
@@ -36,6 +37,7 @@ export const REGISTRY: Readonly<Record<string, PluginFactory>> = {
 	[nodePorts.NAME]: nodePorts.create,
 	[nodeResourcesFit.NAME]: nodeResourcesFit.create,
 	[volumeRestrictions.NAME]: volumeRestrictions.create,
+	[nodeVolumeLimits.NAME]: nodeVolumeLimits.create,
 	[volumeBinding.NAME]: volumeBinding.create,
 	[volumeZone.NAME]: volumeZone.create,
 	[podTopologySpread.NAME]: podTopologySpread.create,
@@ -52,8 +54,7 @@ export interface PluginRef {
 }
 
 /**
- * The default multiPoint set of v1.32, minus NodeVolumeLimits (CSI attach limits: no CSINode
- * objects are simulated). Weights: TaintToleration 3; NodeAffinity, PodTopologySpread,
+ * The default multiPoint set of v1.32 (NodeVolumeLimits reads the simulated driver's CSINodes). Weights: TaintToleration 3; NodeAffinity, PodTopologySpread,
  * InterPodAffinity 2; NodeResourcesFit, BalancedAllocation, ImageLocality 1; VolumeBinding
  * implements Score, so it gets the implicit weight 1 (its PreScore skips).
  */
@@ -67,6 +68,7 @@ export const DEFAULT_MULTI_POINT: readonly PluginRef[] = [
 	{ name: nodePorts.NAME },
 	{ name: nodeResourcesFit.NAME, weight: 1 },
 	{ name: volumeRestrictions.NAME },
+	{ name: nodeVolumeLimits.NAME },
 	{ name: volumeBinding.NAME },
 	{ name: volumeZone.NAME },
 	{ name: podTopologySpread.NAME, weight: 2 },

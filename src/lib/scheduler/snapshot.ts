@@ -7,6 +7,7 @@
  */
 import { NodeInfo, podInfoOf, type PodInfo } from './node-info';
 import type {
+	CSINode,
 	Namespace,
 	Node,
 	PersistentVolume,
@@ -25,6 +26,7 @@ export interface ClusterState {
 	pvcs?: readonly PersistentVolumeClaim[];
 	pvs?: readonly PersistentVolume[];
 	storageClasses?: readonly StorageClass[];
+	csiNodes?: readonly CSINode[];
 	pdbs?: readonly PodDisruptionBudget[];
 	namespaces?: readonly Namespace[];
 	/** Services, ReplicationControllers, ReplicaSets, StatefulSets (system default spreading). */
@@ -78,6 +80,8 @@ export class Snapshot {
 			pvcs: Map<string, PersistentVolumeClaim>;
 			pvs: Map<string, PersistentVolume>;
 			storageClasses: Map<string, StorageClass>;
+			/** By node name (NodeVolumeLimits); absent = no CSINode objects. */
+			csiNodes?: Map<string, CSINode>;
 			pdbs: readonly PodDisruptionBudget[];
 			namespaceLabels: Map<string, Record<string, string>>;
 			podSelectors: readonly PodSelectingObject[];
@@ -145,6 +149,7 @@ export function createSnapshot(state: ClusterState): Snapshot {
 			pvcs: new Map((state.pvcs ?? []).map((c) => [key(c), c])),
 			pvs: new Map((state.pvs ?? []).map((v) => [v.metadata.name, v])),
 			storageClasses: new Map((state.storageClasses ?? []).map((s) => [s.metadata.name, s])),
+			csiNodes: new Map((state.csiNodes ?? []).map((c) => [c.metadata.name, c])),
 			pdbs: state.pdbs ?? [],
 			namespaceLabels: new Map((state.namespaces ?? []).map((n) => [n.metadata.name, n.metadata.labels ?? {}])),
 			podSelectors: state.podSelectors ?? []

@@ -192,6 +192,12 @@ export interface StorageClass {
 	allowedTopologies?: Array<{ matchLabelExpressions?: Array<{ key: string; values: string[] }> }>;
 }
 
+/** storage.k8s.io/v1 CSINode: the drivers registered on a node and their attach limits. */
+export interface CSINode {
+	metadata: ObjectMeta;
+	spec: { drivers?: Array<{ name: string; nodeID?: string; allocatable?: { count?: number } }> };
+}
+
 export interface PodDisruptionBudget {
 	metadata: ObjectMeta;
 	spec: { selector?: LabelSelector | null };

@@ -9,11 +9,12 @@
  * @module
  */
 import { Code, Status, SKIP, SUCCESS, stateKey, type ApiWrite, type Plugin } from '../framework';
-import { nodeSelectorMatches } from '../helpers';
 import type { Snapshot } from '../snapshot';
-import { amount } from '../resources';
 import type { Node, PersistentVolume, PersistentVolumeClaim, Pod } from '../types';
 import { claimClass, isWaitForFirstConsumer, podClaims } from './volumes';
+import { findMatchingVolume, requestedBytes, pvAllowsNode as storagePvAllowsNode } from '../../storage/matching';
+import { nodeAllowedByClass } from '../../storage/provisioner';
+import { ANN_BIND_COMPLETED, type PersistentVolume as StoragePv, type PersistentVolumeClaim as StoragePvc, type StorageClass as StorageClassFull } from '../../storage/types';
 
 export const NAME = 'VolumeBinding';
 export const ERR_REASON_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
@@ -23,6 +24,8 @@ export const ERR_REASON_PV_NOT_EXIST = 'node(s) unavailable due to one or more p
 export const ERR_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
 export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
 const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
+/** VolumeBindingArgs.bindTimeoutSeconds default (600). */
+export const BIND_TIMEOUT_MS = 600_000;
 
 interface Claims {
 	bound: PersistentVolumeClaim[];
@@ -38,38 +41,20 @@ const preFilterKey = stateKey<Claims>('PreFilter' + NAME);
 const byNodeKey = stateKey<Map<string, PodVolumes>>(NAME + '/podVolumesByNode');
 const reservedKey = stateKey<PodVolumes>(NAME + '/reserved');
 
-function pvAllowsNode(pv: PersistentVolume, node: Node): boolean {
-	const req = pv.spec.nodeAffinity?.required;
-	return !req || nodeSelectorMatches(req, node);
-}
+const asPv = (pv: PersistentVolume) => pv as unknown as StoragePv;
+const pvAllowsNode = (pv: PersistentVolume, node: Node) => storagePvAllowsNode(asPv(pv), node);
 
-const storage = (q: string | number | undefined) => amount('storage', q);
-
-/** findMatchingVolumes: the smallest available PV of the claim's class that fits and allows the node. */
+/** findMatchingVolumes: claims by increasing request, each taking the smallest fitting PV not chosen yet. */
 function findVolume(snap: Snapshot, pvc: PersistentVolumeClaim, node: Node, taken: Set<string>): PersistentVolume | undefined {
-	const want = storage(pvc.spec.resources?.requests?.storage);
-	const modes = pvc.spec.accessModes ?? [];
-	let best: PersistentVolume | undefined;
-	for (const pv of snap.objects.pvs.values()) {
-		if (taken.has(pv.metadata.name) || pv.metadata.deletionTimestamp) continue;
-		const ref = pv.spec.claimRef;
-		if (ref && !(ref.name === pvc.metadata.name && (ref.namespace ?? 'default') === (pvc.metadata.namespace ?? 'default'))) continue;
-		if ((pv.spec.storageClassName ?? '') !== claimClass(pvc)) continue;
-		if (storage(pv.spec.capacity?.storage) < want) continue;
-		if (!modes.every((m) => (pv.spec.accessModes ?? []).includes(m))) continue;
-		if (!pvAllowsNode(pv, node)) continue;
-		if (!best || storage(pv.spec.capacity?.storage) < storage(best.spec.capacity?.storage)) best = pv;
-	}
-	return best;
+	const pvs = snap.objects.pvs.values() as unknown as Iterable<StoragePv>;
+	return findMatchingVolume(pvc as unknown as StoragePvc, pvs, { node, delayBinding: true, excluded: taken }) as unknown as PersistentVolume | undefined;
 }
 
+/** checkVolumeProvisions: the class has a provisioner and its allowedTopologies admit the node. */
 function canProvision(snap: Snapshot, pvc: PersistentVolumeClaim, node: Node): boolean {
 	const sc = snap.objects.storageClasses.get(claimClass(pvc));
-	if (!sc || sc.provisioner === NO_PROVISIONER) return false;
-	const terms = sc.allowedTopologies ?? [];
-	if (terms.length === 0) return true;
-	const labels = node.metadata.labels ?? {};
-	return terms.some((t) => (t.matchLabelExpressions ?? []).every((e) => e.values.includes(labels[e.key])));
+	if (!sc || !sc.provisioner || sc.provisioner === NO_PROVISIONER) return false;
+	return nodeAllowedByClass(sc as unknown as StorageClassFull, node);
 }
 
 /** FindPodVolumes: the reasons the node cannot host the pod's volumes, or its volume plan. */
@@ -84,7 +69,8 @@ export function findPodVolumes(snap: Snapshot, claims: Claims, node: Node): { re
 	const volumes: PodVolumes = { staticBindings: [], provisions: [] };
 	let unboundSatisfied = true;
 	const taken = new Set<string>();
-	for (const pvc of claims.toBind) {
+	const bySize = [...claims.toBind].sort((a, b) => requestedBytes(a as unknown as StoragePvc) - requestedBytes(b as unknown as StoragePvc));
+	for (const pvc of bySize) {
 		const pv = findVolume(snap, pvc, node, taken);
 		if (pv) {
 			taken.add(pv.metadata.name);
@@ -109,8 +95,9 @@ export function create(): Plugin {
 			if (list.length === 0) return SKIP;
 			const claims: Claims = { bound: [], toBind: [] };
 			for (const pvc of list) {
-				if (pvc.spec.volumeName) claims.bound.push(pvc);
-				else if (isWaitForFirstConsumer(snap.objects.storageClasses.get(claimClass(pvc)))) claims.toBind.push(pvc);
+				// isPVCFullyBound: the PV controller finished its side too.
+				if (pvc.spec.volumeName && pvc.metadata.annotations?.[ANN_BIND_COMPLETED] !== undefined) claims.bound.push(pvc);
+				else if (!pvc.spec.volumeName && isWaitForFirstConsumer(snap.objects.storageClasses.get(claimClass(pvc)))) claims.toBind.push(pvc);
 				else return new Status(Code.UnschedulableAndUnresolvable, [ERR_UNBOUND_IMMEDIATE]);
 			}
 			state.write(preFilterKey, claims);
@@ -144,6 +131,15 @@ export function create(): Plugin {
 				writes.push({ verb: 'bind-pv', pv: pv.metadata.name, claim: { namespace: pvc.metadata.namespace ?? pod.metadata.namespace ?? 'default', name: pvc.metadata.name, uid: pvc.metadata.uid } });
 			for (const pvc of v?.provisions ?? [])
 				writes.push({ verb: 'patch-pvc-annotation', namespace: pvc.metadata.namespace ?? 'default', name: pvc.metadata.name, annotation: ANN_SELECTED_NODE, value: nodeName });
+			// BindPodVolumes then polls (1 s) until the PV controller and the provisioner finished, up to bindTimeoutSeconds.
+			const waitFor = [...(v?.staticBindings ?? []).map((b) => b.pvc), ...(v?.provisions ?? [])];
+			if (waitFor.length)
+				writes.push({
+					verb: 'wait-volumes-bound',
+					namespace: pod.metadata.namespace ?? 'default',
+					claims: waitFor.map((c) => ({ name: c.metadata.name, selectedNode: v!.provisions.includes(c) ? nodeName : undefined })),
+					timeoutMs: BIND_TIMEOUT_MS
+				});
 			return { status: SUCCESS, writes };
 		},
 		events: ['PvcAdd', 'PvcUpdate', 'PvAdd', 'PvUpdate', 'StorageClassAdd', 'StorageClassUpdate', 'NodeAdd', 'NodeUpdateLabel']

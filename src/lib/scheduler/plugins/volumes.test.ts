@@ -10,14 +10,17 @@ const ZONE = 'topology.kubernetes.io/zone';
 const nodes = [makeNode('a', { labels: { [ZONE]: 'z1' } }), makeNode('b', { labels: { [ZONE]: 'z2' } })];
 const wffc: StorageClass = { metadata: { name: 'zonal' }, provisioner: 'csi.sim', volumeBindingMode: 'WaitForFirstConsumer', allowedTopologies: [{ matchLabelExpressions: [{ key: ZONE, values: ['z2'] }] }] };
 const immediate: StorageClass = { metadata: { name: 'std' }, provisioner: 'csi.sim', volumeBindingMode: 'Immediate' };
+// A claim with a volumeName is fully bound (the PV controller's bind-completed annotation).
 const claim = (name: string, sc: string, volumeName?: string, modes = ['ReadWriteOnce']): PersistentVolumeClaim => ({
-	metadata: { name, namespace: 'default' },
+	metadata: { name, namespace: 'default', ...(volumeName ? { annotations: { 'pv.kubernetes.io/bind-completed': 'yes' } } : {}) },
 	spec: { storageClassName: sc, accessModes: modes, resources: { requests: { storage: '1Gi' } }, ...(volumeName ? { volumeName } : {}) }
 });
 const zonalPv = (name: string, zone: string): PersistentVolume => ({
 	metadata: { name, labels: { [ZONE]: zone } },
-	spec: { storageClassName: 'std', capacity: { storage: '1Gi' }, nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: ZONE, operator: 'In', values: [zone] }] }] } } }
+	spec: { storageClassName: 'std', capacity: { storage: '1Gi' }, nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: ZONE, operator: 'In', values: [zone] }] }] } } },
+	status: { phase: 'Available' }
 });
+const waitWrite = (name: string, selectedNode?: string) => ({ verb: 'wait-volumes-bound', namespace: 'default', claims: [{ name, selectedNode }], timeoutMs: 600_000 });
 const usingClaim = (c: string, node?: string) => makePod(node ? `user-${node}` : 'p', { node, spec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: c } }] } });
 
 describe('VolumeBinding', () => {
@@ -25,6 +28,19 @@ describe('VolumeBinding', () => {
 		const snap = snapshotOf(nodes, [], { pvcs: [claim('data', 'std')], storageClasses: [immediate] });
 		expect(runFilterPlugin(volumeBinding.create(), snap, usingClaim('data'))).toEqual({ prefilter: 'pod has unbound immediate PersistentVolumeClaims' });
 		expect(runFilterPlugin(volumeBinding.create(), snap, usingClaim('nope'))).toEqual({ prefilter: 'persistentvolumeclaim "nope" not found' });
+	});
+
+	it('a claim with a volumeName the PV controller has not completed is an unbound immediate claim', () => {
+		const half = { ...claim('data', 'std', 'pv1'), metadata: { name: 'data', namespace: 'default' } };
+		const snap = snapshotOf(nodes, [], { pvcs: [half], pvs: [zonalPv('pv1', 'z1')], storageClasses: [immediate] });
+		expect(runFilterPlugin(volumeBinding.create(), snap, usingClaim('data'))).toEqual({ prefilter: 'pod has unbound immediate PersistentVolumeClaims' });
+	});
+
+	it('WaitForFirstConsumer without a provisioner (local volumes): only nodes with an available PV fit', () => {
+		const local: StorageClass = { metadata: { name: 'local' }, provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer' };
+		const pv: PersistentVolume = { ...zonalPv('pv1', 'z2'), spec: { ...zonalPv('pv1', 'z2').spec, storageClassName: 'local', accessModes: ['ReadWriteOnce'] } };
+		const snap = snapshotOf(nodes, [], { pvcs: [claim('data', 'local')], pvs: [pv], storageClasses: [local] });
+		expect(runFilterPlugin(volumeBinding.create(), snap, usingClaim('data'))).toEqual({ a: volumeBinding.ERR_REASON_BIND_CONFLICT, b: '' });
 	});
 
 	it("a bound PV's node affinity restricts nodes; a missing PV is reported", () => {
@@ -42,7 +58,10 @@ describe('VolumeBinding', () => {
 		plugin.preFilter!(state, pod);
 		expect(plugin.filter!(state, pod, snap.get('b')!).isSuccess()).toBe(true);
 		plugin.reserve!(state, pod, 'b');
-		expect(plugin.preBind!(state, pod, 'b').writes).toEqual([{ verb: 'patch-pvc-annotation', namespace: 'default', name: 'data', annotation: 'volume.kubernetes.io/selected-node', value: 'b' }]);
+		expect(plugin.preBind!(state, pod, 'b').writes).toEqual([
+			{ verb: 'patch-pvc-annotation', namespace: 'default', name: 'data', annotation: 'volume.kubernetes.io/selected-node', value: 'b' },
+			waitWrite('data', 'b')
+		]);
 	});
 
 	it('WaitForFirstConsumer: an available static PV is bound through its claimRef', () => {
@@ -54,7 +73,7 @@ describe('VolumeBinding', () => {
 		plugin.preFilter!(state, pod);
 		plugin.filter!(state, pod, snap.get('a')!);
 		plugin.reserve!(state, pod, 'a');
-		expect(plugin.preBind!(state, pod, 'a').writes).toEqual([{ verb: 'bind-pv', pv: 'pv1', claim: { namespace: 'default', name: 'data', uid: undefined } }]);
+		expect(plugin.preBind!(state, pod, 'a').writes).toEqual([{ verb: 'bind-pv', pv: 'pv1', claim: { namespace: 'default', name: 'data', uid: undefined } }, waitWrite('data')]);
 	});
 });
 

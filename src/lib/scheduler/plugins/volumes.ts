@@ -23,9 +23,9 @@ export function notFound(resource: string, name: string): Status {
 	return new Status(Code.UnschedulableAndUnresolvable, [`${resource} "${name}" not found`]);
 }
 
-/** storagehelpers.GetPersistentVolumeClaimClass: spec.storageClassName, else the beta annotation. */
+/** storagehelpers.GetPersistentVolumeClaimClass: the beta annotation wins, then spec.storageClassName. */
 export function claimClass(pvc: PersistentVolumeClaim): string {
-	return pvc.spec.storageClassName ?? pvc.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? '';
+	return pvc.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? pvc.spec.storageClassName ?? '';
 }
 
 export function isWaitForFirstConsumer(sc: StorageClass | undefined): boolean {

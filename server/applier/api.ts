@@ -1,0 +1,85 @@
+/**
+ * The applier's part of the rooms HTTP API:
+ *
+ *   GET  /api/rooms/<id>/sync                    Bearer editor|viewer → the sync state (SyncEvent)
+ *   POST /api/rooms/<id>/sync                    Bearer editor {objects?, prune?, dryRun?} → state, or a preview
+ *   PUT  /api/rooms/<id>/sync/settings           Bearer editor {autoSync?, prune?, selfHeal?} → state
+ *   GET  /api/rooms/<id>/sync/history?object=<key>  Bearer editor|viewer → applied revisions of one object
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Role, SyncSettings } from '../../src/lib/collab/protocol';
+import { sendJson, StatusError } from '../http/respond';
+import type { Room } from '../rooms/room';
+import type { SyncRequest } from './types';
+
+function bool(v: unknown, field: string): boolean | undefined {
+	if (v === undefined || v === null) return undefined;
+	if (typeof v !== 'boolean') throw new StatusError(422, 'Invalid', `${field} must be a boolean`);
+	return v;
+}
+
+function syncRequest(b: Record<string, unknown>): SyncRequest {
+	const objects = b.objects;
+	if (objects !== undefined && !(Array.isArray(objects) && objects.every((o) => typeof o === 'string')))
+		throw new StatusError(422, 'Invalid', 'objects must be a list of object keys (group/Kind/namespace/name)');
+	const prune = bool(b.prune, 'prune');
+	const dryRun = bool(b.dryRun, 'dryRun');
+	return { ...(objects ? { objects: objects as string[] } : {}), ...(prune !== undefined ? { prune } : {}), ...(dryRun !== undefined ? { dryRun } : {}) };
+}
+
+/**
+ * Handles `/api/rooms/<id>/sync[/...]`; returns false for other paths. `persist` writes the
+ * room's meta (the settings live there).
+ */
+export async function handleSyncApi(
+	req: IncomingMessage,
+	res: ServerResponse,
+	url: URL,
+	parts: string[],
+	room: Room,
+	role: Role,
+	body: () => Promise<Record<string, unknown>>,
+	persist: () => Promise<void>
+): Promise<boolean> {
+	if (parts[3] !== 'sync' || parts.length > 5) return false;
+	const method = req.method ?? 'GET';
+	const applier = room.applier;
+	if (!applier) throw new StatusError(404, 'NotFound', `the applier is not running in room "${room.id}" (see CONTROLLERS)`);
+	const editorOnly = () => {
+		if (role !== 'editor') throw new StatusError(403, 'Forbidden', `viewers cannot sync room "${room.id}"`);
+	};
+	const notAllowed = () => new StatusError(405, 'MethodNotAllowed', `${method} is not supported on ${url.pathname}`);
+	if (parts.length === 4) {
+		if (method === 'GET') return sendJson(res, 200, applier.state()), true;
+		if (method !== 'POST') throw notAllowed();
+		editorOnly();
+		const request = syncRequest(await body());
+		sendJson(res, 200, await applier.sync({ ...request, triggeredBy: 'rooms API' }));
+		return true;
+	}
+	if (parts[4] === 'settings') {
+		if (method === 'GET') return sendJson(res, 200, applier.settings()), true;
+		if (method !== 'PUT') throw notAllowed();
+		editorOnly();
+		const b = await body();
+		const patch: Partial<SyncSettings> = {};
+		for (const k of ['autoSync', 'prune', 'selfHeal'] as const) {
+			const v = bool(b[k], k);
+			if (v !== undefined) patch[k] = v;
+		}
+		const state = applier.updateSettings(patch);
+		await persist();
+		sendJson(res, 200, state);
+		return true;
+	}
+	if (parts[4] === 'history') {
+		if (method !== 'GET') throw notAllowed();
+		const key = url.searchParams.get('object');
+		if (!key) throw new StatusError(422, 'Invalid', 'object is required (an object key: group/Kind/namespace/name)');
+		sendJson(res, 200, { kind: 'SyncHistory', object: key, items: await applier.history(key) });
+		return true;
+	}
+	throw new StatusError(404, 'NotFound', `no API at ${url.pathname}`);
+}
