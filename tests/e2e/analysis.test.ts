@@ -75,7 +75,9 @@ describe('analysis in the browser', () => {
 		for (const u of [a, b]) {
 			await poll(() => problems(u.page)).toContain(`${path}:7:13`);
 			expect(await problems(u.page)).toContain('Nested mappings are not allowed in compact mappings');
-			expect(await u.page.getByRole('button', { name: /^Problems \(\d+\)$/ }).innerText()).toBe('Problems (1)');
+			// The error, and the applier's warning that the cluster keeps the file's last applied state.
+			await poll(() => problems(u.page)).toContain('not applied: this file has errors');
+			expect(await u.page.getByRole('button', { name: /^Problems \(\d+\)$/ }).innerText()).toBe('Problems (2)');
 			await poll(() => errorLines(u.page)).toEqual({ range: 7, marker: 7 });
 			// The file tree counts the error on the file.
 			expect(await u.page.locator(`[data-testid=file-tree] .name[data-path="${path}"] .badge`).innerText()).toBe('1');

@@ -51,8 +51,11 @@ describe('Sync view', () => {
 		const room = await h.createRoom('web-app');
 		const a = await h.newUser('Alice', '#e6194b', { width: 1500, height: 950 });
 		const b = await h.newUser('Bob', '#4363d8', { width: 1500, height: 950 });
-		await h.openRoom(a, `${room.links.editor}&view=sync`);
-		await h.openRoom(b, `${room.links.editor}&view=sync`);
+		// Open on the editor (the harness waits for the file tree), then switch to the Sync view.
+		for (const u of [a, b]) {
+			await h.openRoom(u, room.links.editor);
+			await u.page.getByTestId('view-tab-sync').click();
+		}
 
 		// The starter is applied: the Deployment is Synced for both.
 		for (const u of [a, b]) await poll(() => row(u.page, DEPLOY), 60_000).toMatch(/^Synced /);

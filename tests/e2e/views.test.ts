@@ -135,7 +135,7 @@ describe('cluster, scheduler and events views', () => {
 		await page.locator('[data-testid=node-row][data-node=worker-2] .head').click();
 		await page.getByTestId('node-kubelet').click();
 		await poll(async () => (await api.must('GET', '/api/v1/nodes/worker-2')).metadata.annotations?.['sim.converge.dev/kubelet']).toBe('stopped');
-		await expect(page.getByTestId('node-kubelet').textContent()).resolves.toContain('Start kubelet');
+		await poll(() => page.getByTestId('node-kubelet').textContent()).toContain('Start kubelet');
 		await clock(room, { action: 'step', seconds: 60 });
 		await poll(() => page.locator('[data-testid=node-row][data-node=worker-2]').getAttribute('data-ready'), 30_000).toBe('Unknown');
 		expect(await page.locator('[data-testid=node-row][data-node=worker-2]').getAttribute('data-status')).toBe('NotReady');
