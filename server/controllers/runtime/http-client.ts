@@ -6,19 +6,11 @@
  * @module
  */
 import { Agent, request, type IncomingMessage } from 'node:http';
-import {
-	ApiError,
-	type ApiErrorCause,
-	type ApplyOptions,
-	type DeleteOptions,
-	type KubeClient,
-	type KubeObject,
-	type ListOptions,
-	type PatchType,
-	type ResourceRef,
-	type WatchEvent,
-	type WatchOptions
-} from '../../../src/lib/controllers/types';
+import { ApiError, type ApiErrorCause, type ApplyOptions, type KubeObject, type ResourceRef, type WatchEvent, type WatchOptions } from '../../../src/lib/controllers/types';
+import { query, resourcePath } from '../../../src/lib/kube-client/paths';
+import { RestKubeClient, watchQuery } from '../../../src/lib/kube-client/rest-client';
+
+export { resourcePath };
 
 export interface HttpClientOptions {
 	/** `http://127.0.0.1:<port>` */
@@ -34,35 +26,19 @@ export interface HttpClientOptions {
 	userAgent?: string;
 }
 
-const PATCH_TYPES: Record<PatchType, string> = {
-	merge: 'application/merge-patch+json',
-	strategic: 'application/strategic-merge-patch+json',
-	json: 'application/json-patch+json'
-};
-
 export function keepAliveAgent(): Agent {
 	return new Agent({ keepAlive: true, maxSockets: 64 });
 }
 
-/** The path of a collection or an object, like client-go's REST client builds it. */
-export function resourcePath(r: ResourceRef, namespace?: string, name?: string, subresource?: string): string {
-	let p = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
-	if (r.namespaced && namespace) p += `/namespaces/${encodeURIComponent(namespace)}`;
-	p += `/${r.resource}`;
-	if (name !== undefined) p += `/${encodeURIComponent(name)}`;
-	if (subresource) p += `/${subresource}`;
-	return p;
-}
+/** The REST verbs are RestKubeClient's (shared with the browser's client); this adds the transport. */
+export class HttpKubeClient extends RestKubeClient {
+	constructor(private readonly o: HttpClientOptions) {
+		super();
+	}
 
-function query(params: Record<string, string | undefined>): string {
-	const q = new URLSearchParams();
-	for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, v);
-	const s = q.toString();
-	return s ? `?${s}` : '';
-}
-
-export class HttpKubeClient implements KubeClient {
-	constructor(private readonly o: HttpClientOptions) {}
+	protected get fieldManager(): string {
+		return this.o.fieldManager;
+	}
 
 	/** The same connection settings, writing as another field manager. */
 	as(fieldManager: string): HttpKubeClient {
@@ -74,42 +50,6 @@ export class HttpKubeClient implements KubeClient {
 		return new HttpKubeClient({ ...this.o, userAgent });
 	}
 
-	get(r: ResourceRef, namespace: string | undefined, name: string): Promise<KubeObject> {
-		return this.call('GET', resourcePath(r, namespace, name));
-	}
-
-	async list(r: ResourceRef, opts: ListOptions = {}): Promise<{ items: KubeObject[]; resourceVersion: string }> {
-		const list = await this.call<{ items: KubeObject[]; metadata: { resourceVersion: string } }>(
-			'GET',
-			resourcePath(r, opts.namespace) + query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector })
-		);
-		return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '' };
-	}
-
-	create(r: ResourceRef, obj: KubeObject): Promise<KubeObject> {
-		return this.call('POST', resourcePath(r, obj.metadata.namespace) + this.manager(), obj);
-	}
-
-	update(r: ResourceRef, obj: KubeObject): Promise<KubeObject> {
-		return this.call('PUT', resourcePath(r, obj.metadata.namespace, obj.metadata.name) + this.manager(), obj);
-	}
-
-	updateStatus(r: ResourceRef, obj: KubeObject): Promise<KubeObject> {
-		return this.call('PUT', resourcePath(r, obj.metadata.namespace, obj.metadata.name, 'status') + this.manager(), obj);
-	}
-
-	patch(r: ResourceRef, namespace: string | undefined, name: string, type: PatchType, patch: unknown, subresource?: string): Promise<KubeObject> {
-		return this.call('PATCH', resourcePath(r, namespace, name, subresource) + this.manager(), patch, PATCH_TYPES[type]);
-	}
-
-	async delete(r: ResourceRef, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<void> {
-		await this.call('DELETE', resourcePath(r, namespace, name), { kind: 'DeleteOptions', apiVersion: 'v1', ...opts });
-	}
-
-	post(r: ResourceRef, namespace: string | undefined, name: string, subresource: string, body: unknown): Promise<KubeObject> {
-		return this.call('POST', resourcePath(r, namespace, name, subresource) + this.manager(), body);
-	}
-
 	/** JSON is YAML, so the applied configuration goes as JSON with the apply content type. */
 	apply(r: ResourceRef, obj: KubeObject, opts: ApplyOptions): Promise<KubeObject> {
 		const q = query({ fieldManager: opts.fieldManager, force: opts.force ? 'true' : undefined, dryRun: opts.dryRun ? 'All' : undefined });
@@ -117,9 +57,7 @@ export class HttpKubeClient implements KubeClient {
 	}
 
 	watch(r: ResourceRef, opts: WatchOptions, onEvent: (e: WatchEvent) => void, onEnd: (err?: Error) => void): { stop(): void } {
-		const path =
-			resourcePath(r, opts.namespace) +
-			query({ watch: '1', resourceVersion: opts.resourceVersion, allowWatchBookmarks: 'true', labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector });
+		const path = resourcePath(r, opts.namespace) + watchQuery(opts);
 		let ended = false;
 		const end = (err?: Error) => {
 			if (ended) return;
@@ -160,10 +98,6 @@ export class HttpKubeClient implements KubeClient {
 		};
 	}
 
-	private manager(): string {
-		return query({ fieldManager: this.o.fieldManager });
-	}
-
 	private url(path: string): string {
 		return `${this.o.origin}/rooms/${this.o.roomId}/k8s${path}`;
 	}
@@ -174,7 +108,7 @@ export class HttpKubeClient implements KubeClient {
 		return h;
 	}
 
-	private call<T = KubeObject>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+	protected call<T = KubeObject>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
 		const release = this.o.hold?.();
 		const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
 		const headers = this.headers(data ? contentType : undefined);
