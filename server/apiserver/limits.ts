@@ -20,8 +20,12 @@ export const APISERVER_LIMITS = {
 	minWatchTimeoutMs: 30 * 60_000,
 	/** Bytes queued to a slow watch client before the watch is cut (it relists). */
 	maxWatchBufferBytes: 16 * 1024 * 1024,
-	/** Attempts of an unconditional update racing other writers before giving up with 409. */
-	maxUpdateRetries: 16,
+	/**
+	 * Attempts of an unconditional update racing other writers before giving up with 409. kube's
+	 * GuaranteedUpdate retries until the request's deadline; each lost race means another writer
+	 * won, so this only bounds a pathological storm (N writers on one key need up to N attempts).
+	 */
+	maxUpdateRetries: 1_000,
 	/** JSON patch operations allowed in one request (kube's maxJSONPatchOperations). */
 	maxJsonPatchOperations: 10_000
 };

@@ -26,6 +26,8 @@ import { serviceAllocations } from './service-alloc';
 import { trackCreate, trackUpdate } from './apply';
 import { generateName } from '../../src/lib/kube/random-ids';
 import { admitCreate, admitUpdate } from './admission';
+import { omitEmptyMeta } from '../../src/lib/kube/omit-empty';
+import { canonicalizeQuantities } from '../../src/lib/kube/canonical-quantities';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -69,10 +71,20 @@ export async function admitNamespace(call: Pick<Call, 'ctx' | 'target'>, name: s
 	}
 }
 
+/**
+ * What kube-apiserver's decoding into Go types would leave of a written object: empty metadata
+ * lists and maps dropped (omitempty), Quantities in canonical form. Quantities are rewritten in
+ * place, possibly in maps a `transformCopies` result shares with the freshly read current object;
+ * that object is only compared afterwards, and canonical forms compare equal either way.
+ */
+function asDecoded(obj: Obj): Obj {
+	return canonicalizeQuantities(omitEmptyMeta(obj));
+}
+
 /** Creates `input` (served form) in the target collection; returns the stored object. */
 export async function createObject(call: Pick<Call, 'ctx' | 'target'>, input: Obj, opts: { dryRun: boolean; applied?: boolean }): Promise<Obj> {
 	const { ctx, target: t } = call;
-	const obj = toStored(t, structuredClone(input));
+	const obj = asDecoded(toStored(t, structuredClone(input)));
 	obj.metadata ??= {};
 	if (t.stored.namespaced) {
 		if (obj.metadata.namespace && obj.metadata.namespace !== t.namespace)
@@ -143,7 +155,7 @@ export async function guaranteedUpdate(
 		if (!cur) throw notFound(t.gr, t.name ?? '');
 		const currentRV = cur.object.metadata.resourceVersion;
 		// A transform that builds a new object without touching its argument needs no copy to work on.
-		const next = transform(opts.transformCopies ? cur.object : structuredClone(cur.object));
+		const next = asDecoded(transform(opts.transformCopies ? cur.object : structuredClone(cur.object)));
 		const wantedRV = next.metadata?.resourceVersion;
 		if (wantedRV && wantedRV !== currentRV) throw conflict(t.gr, t.name ?? '');
 		next.metadata = { ...(next.metadata ?? {}), resourceVersion: currentRV };
@@ -171,7 +183,9 @@ export async function guaranteedUpdate(
 				return { object: next };
 			}
 		}
-		if (wantedRV) throw conflict(t.gr, t.name ?? '');
+		// Lost a race: transform again from the new state. A resourceVersion precondition (a PUT's,
+		// or one a patch sets) then fails the check above, while a patch or an apply, which carry
+		// the current version, land on top of the other writer's change like kube's.
 	}
 	throw conflict(t.gr, t.name ?? '');
 }

@@ -75,6 +75,49 @@ describe('resourceVersion and concurrency', () => {
 		expect(loser.body.message).toBe('Operation cannot be fulfilled on configmaps "rv": the object has been modified; please apply your changes to the latest version and try again');
 	});
 
+	it('lands every unconditional patch of many writers racing on one object (GuaranteedUpdate retries)', async () => {
+		expect((await post(CM, { metadata: { name: 'race' }, data: {} })).status).toBe(201);
+		const writers = 40;
+		const patch = (i: number) => call(`${CM}/race`, { method: 'PATCH', body: JSON.stringify({ data: { [`k${i}`]: String(i) } }), headers: { 'content-type': 'application/merge-patch+json' } });
+		const results = await Promise.all(Array.from({ length: writers }, (_, i) => patch(i)));
+		expect(results.map((r) => r.status)).toEqual(Array(writers).fill(200));
+		const final = (await call(`${CM}/race`)).body;
+		expect(Object.keys(final.data).length).toBe(writers);
+	});
+
+	it('drops the finalizers list a strategic $deleteFromPrimitiveList empties, like omitempty', async () => {
+		expect((await post(CM, { metadata: { name: 'fin', finalizers: ['example.com/x'], labels: {} } })).status).toBe(201);
+		const created = (await call(`${CM}/fin`)).body.metadata;
+		expect(created.labels).toBeUndefined();
+		expect(JSON.stringify(created.managedFields)).not.toContain('f:labels');
+		const patched = await call(`${CM}/fin`, {
+			method: 'PATCH',
+			body: JSON.stringify({ metadata: { '$deleteFromPrimitiveList/finalizers': ['example.com/x'] } }),
+			headers: { 'content-type': 'application/strategic-merge-patch+json' }
+		});
+		expect(patched.status).toBe(200);
+		expect(patched.body.metadata, JSON.stringify(patched.body.metadata)).not.toHaveProperty('finalizers');
+		expect((await call(`${CM}/fin`)).status).toBe(200);
+	});
+
+	it('stores quantities in canonical form, on create and on patch', async () => {
+		const pod = {
+			metadata: { name: 'q' },
+			spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: 0.5, memory: '1.5Gi' }, limits: { cpu: '2000m', memory: '2048Mi' } } }] }
+		};
+		const created = await post('/api/v1/namespaces/default/pods', pod);
+		expect(created.status).toBe(201);
+		expect(created.body.spec.containers[0].resources).toEqual({ requests: { cpu: '500m', memory: '1536Mi' }, limits: { cpu: '2', memory: '2Gi' } });
+		const quota = await post('/api/v1/namespaces/default/resourcequotas', { metadata: { name: 'q' }, spec: { hard: { 'requests.cpu': '1000m' } } });
+		const patched = await call(`/api/v1/namespaces/default/resourcequotas/q`, {
+			method: 'PATCH',
+			body: JSON.stringify({ spec: { hard: { 'requests.memory': '1024Mi' } } }),
+			headers: { 'content-type': 'application/merge-patch+json' }
+		});
+		expect([quota.status, patched.status]).toEqual([201, 200]);
+		expect(patched.body.spec.hard).toEqual({ 'requests.cpu': '1', 'requests.memory': '1Gi' });
+	});
+
 	it('does not store an update that changes nothing', async () => {
 		const before = (await call(`${CM}/rv`)).body;
 		const again = await call(`${CM}/rv`, { method: 'PUT', body: JSON.stringify(before), headers: json });
