@@ -90,7 +90,7 @@ async function main(): Promise<void> {
 	try {
 		const room = await converge.rooms.create({ name: 'cluster bench' });
 		const release = room.hold();
-		const call = client(origin, room.meta.tokens.editor);
+		const call = client(origin, room.meta.tokens.facilitator);
 		const kube = `/rooms/${room.id}/k8s`;
 		const revision = async () => Number((await call('GET', `${kube}/api/v1/namespaces?limit=1`)).metadata.resourceVersion);
 

@@ -78,7 +78,7 @@ export async function createConverge(config: Config): Promise<Converge> {
 					if (!role) return refuse(CLOSE.unauthorized, 'missing or invalid token');
 					if (room.conns.size >= config.limits.maxConnectionsPerRoom)
 						return refuse(1013, `room is full (${config.limits.maxConnectionsPerRoom} connections)`);
-					room.attach(ws, role);
+					room.attach(ws, role, token ?? undefined);
 					ws.resume();
 				},
 				(e) => {

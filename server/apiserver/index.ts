@@ -33,6 +33,7 @@ import { ObjectStorage } from './storage';
 import { handleWatch } from './watch';
 import { handleCreate, handleUpdate, handleUpdateStatus } from './write';
 import { authorize } from '../../src/lib/kube/authorizer';
+import { can } from '../../src/lib/rooms/permissions';
 import { handleReview } from './access-review';
 import { handleNamespaceFinalize } from './namespace-finalize';
 import { servePodSubresource } from './pod-subresources';
@@ -103,7 +104,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, url: URL, rooms:
 	if (info.kind !== 'resource') {
 		if (method !== 'GET' && method !== 'HEAD') {
 			const path = '/' + rest.join('/');
-			if (role !== 'editor') throw new KubeError(403, 'Forbidden', `forbidden: User "${role}" cannot ${method.toLowerCase()} path "${path}"`, {});
+			if (!can(role, 'write-cluster')) throw new KubeError(403, 'Forbidden', `forbidden: User "${role}" cannot ${method.toLowerCase()} path "${path}"`, {});
 			throw new KubeError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 		}
 		if (info.kind === 'discovery') return serveDiscovery(req, res, info, ctx.resources);

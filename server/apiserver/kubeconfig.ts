@@ -46,11 +46,14 @@ export function kubeServer(config: Config, origin: string, roomId: string): Pick
 	return named ? { server, certificateAuthorityData: Buffer.from(tls.caPem).toString('base64') } : { server, insecureSkipTlsVerify: true };
 }
 
+/** A caller gets the kubeconfig of its own role or a lesser one. */
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, facilitator: 2 };
+
 /** Sends the kubeconfig; `origin` is the scheme and host the client reached the server at. */
 export function sendKubeconfig(res: ServerResponse, room: Room, callerRole: Role, requested: string | null, origin: string, config: Config): void {
 	const role = (requested ?? callerRole) as Role;
-	if (role !== 'editor' && role !== 'viewer') throw new StatusError(422, 'Invalid', 'role must be "editor" or "viewer"');
-	if (role === 'editor' && callerRole !== 'editor') throw new StatusError(403, 'Forbidden', 'the editor kubeconfig needs the editor token');
+	if (!(role in RANK)) throw new StatusError(422, 'Invalid', 'role must be "facilitator", "editor" or "viewer"');
+	if (RANK[role] > RANK[callerRole]) throw new StatusError(403, 'Forbidden', `the ${role} kubeconfig needs the ${role} token`);
 	const yaml = kubeconfigYaml({ ...kubeServer(config, origin, room.id), roomId: room.id, roomName: room.meta.name, role, token: room.meta.tokens[role] });
 	const file = `${contextName(room.meta.name, room.id)}-${role}.kubeconfig`;
 	res.writeHead(200, {

@@ -13,6 +13,7 @@ import type { Role, SyncSettings } from '../../src/lib/collab/protocol';
 import { sendJson, StatusError } from '../http/respond';
 import type { Room } from '../rooms/room';
 import type { SyncRequest } from './types';
+import { requireCan } from '../rooms/authorize';
 
 function bool(v: unknown, field: string): boolean | undefined {
 	if (v === undefined || v === null) return undefined;
@@ -47,9 +48,7 @@ export async function handleSyncApi(
 	const method = req.method ?? 'GET';
 	const applier = room.applier;
 	if (!applier) throw new StatusError(404, 'NotFound', `the applier is not running in room "${room.id}" (see CONTROLLERS)`);
-	const editorOnly = () => {
-		if (role !== 'editor') throw new StatusError(403, 'Forbidden', `viewers cannot sync room "${room.id}"`);
-	};
+	const editorOnly = () => requireCan(role, 'write-cluster', `sync room "${room.id}"`);
 	const notAllowed = () => new StatusError(405, 'MethodNotAllowed', `${method} is not supported on ${url.pathname}`);
 	if (parts.length === 4) {
 		if (method === 'GET') return sendJson(res, 200, applier.state()), true;
@@ -62,7 +61,7 @@ export async function handleSyncApi(
 	if (parts[4] === 'settings') {
 		if (method === 'GET') return sendJson(res, 200, applier.settings()), true;
 		if (method !== 'PUT') throw notAllowed();
-		editorOnly();
+		requireCan(role, 'settings', `change the sync settings of room "${room.id}"`);
 		const b = await body();
 		const patch: Partial<SyncSettings> = {};
 		for (const k of ['autoSync', 'prune', 'selfHeal'] as const) {

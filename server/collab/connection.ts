@@ -1,7 +1,9 @@
 /**
  * One client's collaboration socket: the y-protocols sync and awareness exchange, plus converge's
  * acks and room events. Viewers get everything but their document updates are dropped; an editor
- * update that breaks a limit is refused before it is applied, and the client is told to resync.
+ * update that breaks a limit or touches a locked file is refused before it is applied, and the
+ * client is told to resync. The connection's role can change while it is open (the facilitator
+ * makes a participant an editor or a viewer): every check reads the current one.
  *
  * @module
  */
@@ -23,6 +25,7 @@ import {
 	type Role,
 	type RoomEvent
 } from '../../src/lib/collab/protocol';
+import { can } from '../../src/lib/rooms/permissions';
 import { TokenBucket } from './rate-limit';
 import { checkUpdate } from './update-limits';
 import type { Limits } from '../config';
@@ -36,6 +39,10 @@ export interface RoomLink {
 	flush(): Promise<void>;
 	/** The room's latest events every new client should get (e.g. the last analysis). */
 	initialEvents(): RoomEvent[];
+	/** The role of a participant now (their link's, or the one the facilitator gave them). */
+	roleFor(base: Role, participant: string | undefined): Role;
+	/** The path of the file holding `text` when it is locked (only the facilitator may change it). */
+	lockedPath(text: Y.Text): string | undefined;
 	detach(conn: Connection): void;
 }
 
@@ -48,12 +55,18 @@ export class Connection {
 	private alive = true;
 	private pinger: ReturnType<typeof setInterval>;
 	private closed = false;
+	/** What this connection may do now. */
+	role: Role;
 
 	constructor(
 		readonly ws: WebSocket,
-		readonly role: Role,
+		/** The role of the link's token. */
+		readonly base: Role,
+		/** The browser's participant id (a hash of the key it sent with its token), if any. */
+		readonly participant: string | undefined,
 		private readonly room: RoomLink
 	) {
+		this.role = room.roleFor(base, participant);
 		this.bucket = new TokenBucket(room.limits.messagesPerSecond, room.limits.messageBurst);
 		ws.binaryType = 'arraybuffer';
 		ws.on('message', (data: ArrayBuffer, isBinary) => {
@@ -76,7 +89,21 @@ export class Connection {
 		this.send(encoding.toUint8Array(enc));
 		const states = room.awareness.getStates();
 		if (states.size > 0) this.sendAwareness([...states.keys()]);
+		this.sendRole();
 		for (const ev of room.initialEvents()) this.sendEvent(ev);
+	}
+
+	/** Re-reads the role; tells the client when it changed. Returns whether it did. */
+	refreshRole(): boolean {
+		const role = this.room.roleFor(this.base, this.participant);
+		if (role === this.role) return false;
+		this.role = role;
+		this.sendRole();
+		return true;
+	}
+
+	private sendRole(): void {
+		this.sendEvent({ type: 'role', role: this.role, base: this.base, ...(this.participant ? { participant: this.participant } : {}) });
 	}
 
 	send(message: Uint8Array): void {
@@ -147,8 +174,9 @@ export class Connection {
 		}
 		if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) return;
 		const update = decoding.readVarUint8Array(dec);
-		if (this.role !== 'editor') return; // viewers: read-only, enforced here
-		const refusal = checkUpdate(this.room.doc, update, this.room.limits);
+		if (!can(this.role, 'edit-files')) return this.dropReadOnly(update); // viewers: read-only, enforced here
+		const locked = this.role === 'facilitator' ? undefined : (t: Y.Text) => this.room.lockedPath(t);
+		const refusal = checkUpdate(this.room.doc, update, this.room.limits, locked);
 		// Missing dependencies are not the client's fault: it reconnects and sends a complete diff.
 		if (refusal?.code === 'incomplete-update') return this.close(1013, refusal.code);
 		if (refusal) {
@@ -157,6 +185,20 @@ export class Connection {
 		}
 		Y.applyUpdate(this.room.doc, update, this);
 		this.ack();
+	}
+
+	/**
+	 * A viewer's update is dropped. When it holds edits the server lacks (typed just before a
+	 * demotion arrived), the client is told and reset, or its copy would diverge for good.
+	 */
+	private dropReadOnly(update: Uint8Array): void {
+		// The end clock of each client's structs in the update, against what the server has.
+		const { to } = Y.parseUpdateMeta(update);
+		for (const [client, clock] of to) {
+			if (clock <= Y.getState(this.room.doc.store, client)) continue;
+			this.sendEvent({ type: 'notice', level: 'error', code: 'read-only', message: 'you can only view this room now; your last edit was not saved' });
+			return this.close(CLOSE.rejected, 'read-only');
+		}
 	}
 
 	/** Once what was applied is durable, tell the client how far the server's state reaches. */
@@ -171,7 +213,7 @@ export class Connection {
 	/** Messages are handled in order, so once the log is flushed, all before the barrier is durable. */
 	private barrier(seq: number): void {
 		// A viewer's edits are dropped, never made durable: its barriers are never passed.
-		if (this.role !== 'editor') return;
+		if (!can(this.role, 'edit-files')) return;
 		this.whenDurable((enc) => {
 			encoding.writeVarUint(enc, MESSAGE_BARRIER_ACK);
 			encoding.writeVarUint(enc, seq);

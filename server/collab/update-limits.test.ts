@@ -183,3 +183,19 @@ describe('checkUpdate: size limits', () => {
 		expect(checkUpdate(server, one(client, () => edit(text(client, 'a.yaml'))), LIMITS)?.code).toBe('unsupported-content');
 	});
 });
+
+describe('checkUpdate: locked files', () => {
+	const lockedIn = (server: Y.Doc) => (t: Y.Text) => (t === text(server, 'dir/b.yaml') ? 'dir/b.yaml' : undefined);
+	it('refuses inserts into and deletes from a locked file, naming it', () => {
+		for (const edit of [(c: Y.Doc) => text(c, 'dir/b.yaml').insert(0, '# x\n'), (c: Y.Doc) => text(c, 'dir/b.yaml').delete(0, 2)]) {
+			const { server, client } = setup();
+			const u = one(client, () => edit(client));
+			expect(checkUpdate(server, u, LIMITS, lockedIn(server))).toEqual({ code: 'file-locked', message: 'dir/b.yaml is locked: only the facilitator can change it. Your last edit was not saved.' });
+			expect(checkUpdate(server, u, LIMITS)).toBeUndefined();
+		}
+	});
+	it('accepts edits of other files', () => {
+		const { server, client } = setup();
+		expect(checkUpdate(server, one(client, () => text(client, 'a.yaml').insert(0, '# y\n')), LIMITS, lockedIn(server))).toBeUndefined();
+	});
+});

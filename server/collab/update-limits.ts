@@ -20,7 +20,7 @@ import type { Limits } from '../config';
 import { formatBytes } from '../../src/lib/util/format-bytes';
 
 export interface Refusal {
-	code: 'file-too-large' | 'document-too-large' | 'tree-is-server-owned' | 'unsupported-content' | 'message-too-large' | 'incomplete-update';
+	code: 'file-locked' | 'file-too-large' | 'document-too-large' | 'tree-is-server-owned' | 'unsupported-content' | 'message-too-large' | 'incomplete-update';
 	message: string;
 }
 
@@ -29,12 +29,21 @@ const SERVER_OWNED: Refusal = { code: 'tree-is-server-owned', message: 'files an
 const UNSUPPORTED: Refusal = { code: 'unsupported-content', message: 'only text edits inside files are accepted' };
 const INCOMPLETE: Refusal = { code: 'incomplete-update', message: 'an edit arrived before one it depends on; resynchronizing' };
 
-/** Returns why `update` must be refused, or undefined when it may be applied. */
-export function checkUpdate(doc: Y.Doc, update: Uint8Array, limits: Limits): Refusal | undefined {
+/**
+ * Returns why `update` must be refused, or undefined when it may be applied. `lockedPath(text)`
+ * names the file when the sender may not change that text (a file the facilitator locked).
+ */
+export function checkUpdate(doc: Y.Doc, update: Uint8Array, limits: Limits, lockedPath?: (text: Y.Text) => string | undefined): Refusal | undefined {
 	if (update.length > limits.maxMessageBytes)
 		return { code: 'message-too-large', message: `an edit of ${update.length} bytes exceeds the ${formatBytes(limits.maxMessageBytes)} message limit` };
-	const structural = new UpdateShape(doc, update).check();
+	const shape = new UpdateShape(doc, update);
+	const structural = shape.check();
 	if (structural) return structural;
+	if (lockedPath)
+		for (const text of shape.touched) {
+			const path = lockedPath(text);
+			if (path !== undefined) return { code: 'file-locked', message: `${path} is locked: only the facilitator can change it. Your last edit was not saved.` };
+		}
 	let total = 0;
 	let largest = 0;
 	textsOf(doc).forEach((t) => {
@@ -53,8 +62,10 @@ class UpdateShape {
 	private readonly byClient = new Map<number, Y.Item[]>();
 	private readonly texts: Y.Map<Y.Text>;
 	private readonly roots: Set<unknown>;
-	/** Parent verdicts of items, by "client:clock" (chains of origins are walked once). */
-	private readonly verdicts = new Map<string, Refusal | 'text'>();
+	/** Parent verdicts of items, by "client:clock" (chains of origins are walked once): the file text, or a refusal. */
+	private readonly verdicts = new Map<string, Refusal | Y.Text>();
+	/** File texts the update inserts into or deletes from (valid once `check()` passed). */
+	readonly touched = new Set<Y.Text>();
 
 	constructor(
 		private readonly doc: Y.Doc,
@@ -73,17 +84,18 @@ class UpdateShape {
 		for (const s of this.structs) {
 			if (!(s instanceof Y.Item)) continue;
 			const v = this.parentVerdict(s);
-			if (v !== 'text') return v;
+			if (!(v instanceof Y.Text)) return v;
+			this.touched.add(v);
 			if (!(s.content instanceof Y.ContentString) && !(s.content instanceof Y.ContentDeleted)) return UNSUPPORTED;
 		}
 		return this.checkDeletions();
 	}
 
 	/** Whether an update item sits inside a file's text, following origins when parent info is absent. */
-	private parentVerdict(start: Y.Item): Refusal | 'text' {
+	private parentVerdict(start: Y.Item): Refusal | Y.Text {
 		const seen: string[] = [];
 		let item: Y.Item | undefined = start;
-		let verdict: Refusal | 'text' = INCOMPLETE;
+		let verdict: Refusal | Y.Text = INCOMPLETE;
 		for (let hops = 0; item && hops < 10_000; hops++) {
 			const key = `${item.id.client}:${item.id.clock}`;
 			const known = this.verdicts.get(key);
@@ -98,7 +110,8 @@ class UpdateShape {
 				break;
 			}
 			if (parent instanceof Y.ID) {
-				verdict = this.isFileText(this.storeItem(parent)) ? 'text' : this.storeItem(parent) ? SERVER_OWNED : INCOMPLETE;
+				const stored = this.storeItem(parent);
+				verdict = this.fileTextOf(stored) ?? (stored ? SERVER_OWNED : INCOMPLETE);
 				break;
 			}
 			if (parent && !(parent instanceof Y.ID)) {
@@ -120,15 +133,15 @@ class UpdateShape {
 		return verdict;
 	}
 
-	private typeVerdict(type: unknown): Refusal | 'text' {
+	private typeVerdict(type: unknown): Refusal | Y.Text {
 		if (this.roots.has(type)) return SERVER_OWNED;
-		if (type instanceof Y.Text && type._item?.parent === this.texts) return 'text';
+		if (type instanceof Y.Text && type._item?.parent === this.texts) return type;
 		return UNSUPPORTED;
 	}
 
-	/** The stored item whose content is a file's Y.Text. */
-	private isFileText(item: Y.Item | undefined): boolean {
-		return !!item && item.parent === this.texts && item.content instanceof Y.ContentType && item.content.type instanceof Y.Text;
+	/** The file's Y.Text when the stored item is one. */
+	private fileTextOf(item: Y.Item | undefined): Y.Text | undefined {
+		return item && item.parent === this.texts && item.content instanceof Y.ContentType && item.content.type instanceof Y.Text ? item.content.type : undefined;
 	}
 
 	private updateItem(id: Y.ID): Y.Item | undefined {
@@ -155,7 +168,8 @@ class UpdateShape {
 					if (s.id.clock >= end) break;
 					if (!(s instanceof Y.Item) || s.deleted) continue;
 					const v = this.typeVerdict(s.parent);
-					if (v !== 'text') return v;
+					if (!(v instanceof Y.Text)) return v;
+					this.touched.add(v);
 				}
 			}
 		}

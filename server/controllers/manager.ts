@@ -38,11 +38,13 @@ import { podGcController } from './podgc';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle';
 import { attachKubeletLogs, kubeletDefinition } from '../kubelet/manager';
 import { serviceLbController } from './service-lb';
+import { ingressStatusController } from './ingress-status';
 import { kubeProxyDefinition } from '../proxy/component';
 import { applierController } from '../applier';
+import { faultsDefinition } from '../faults/runtime';
 
 /** Every controller converge runs, by kube-controller-manager's names. */
-export const CONTROLLERS: ControllerDefinition[] = [serviceAccountController, rootCaPublisher, replicaSetController, deploymentController, kubeScheduler, garbageCollectorController, namespaceController, endpointsController, endpointSliceController, jobController, cronJobController, disruptionController, daemonSetController, statefulSetController, persistentVolumeBinderController, pvcProtectionController, pvProtectionController, csiProvisionerController, nodeIpamController, nodeLifecycleController, taintEvictionController, podGcController, serviceLbController, kubeProxyDefinition, kubeletDefinition, applierController];
+export const CONTROLLERS: ControllerDefinition[] = [serviceAccountController, rootCaPublisher, replicaSetController, deploymentController, kubeScheduler, garbageCollectorController, namespaceController, endpointsController, endpointSliceController, jobController, cronJobController, disruptionController, daemonSetController, statefulSetController, persistentVolumeBinderController, pvcProtectionController, pvProtectionController, csiProvisionerController, nodeIpamController, nodeLifecycleController, taintEvictionController, podGcController, serviceLbController, ingressStatusController, kubeProxyDefinition, kubeletDefinition, applierController, faultsDefinition];
 
 /** The User-Agent the real component sends (kube-controller-manager's controllers name their service account). */
 export function userAgentOf(component: string): string {
@@ -50,6 +52,8 @@ export function userAgentOf(component: string): string {
 	if (component === 'kubelet' || component === 'kube-proxy') return `${component}/${platform}`;
 	if (component === 'default-scheduler') return `kube-scheduler/${platform}/scheduler`;
 	if (component.startsWith('converge-')) return component;
+	// ingress-nginx's own binary (version.go: NAME/RELEASE (os/arch) ingress-nginx/COMMIT).
+	if (component === 'nginx-ingress-controller') return `${component}/v1.12.1 (linux/amd64) ingress-nginx/converge`;
 	return `kube-controller-manager/${platform}/system:serviceaccount:kube-system:${component}`;
 }
 
@@ -60,6 +64,9 @@ export function enabledControllers(spec: string): ControllerDefinition[] {
 	const all = items.includes('*') || !items.some((i) => !i.startsWith('-'));
 	return CONTROLLERS.filter((c) => (all ? !items.includes(`-${c.name}`) : items.includes(c.name)));
 }
+
+/** How long stopping waits for reconciles in flight (wall time). */
+const STOP_GRACE_MS = 5_000;
 
 export class ControlPlane {
 	readonly controllers: Controller[] = [];
@@ -85,7 +92,15 @@ export class ControlPlane {
 	async stop(): Promise<void> {
 		this.stopped = true;
 		for (const inf of this.informers.values()) inf.stop();
-		await Promise.all(this.controllers.map((c) => c.stop()));
+		// A reconcile waiting on the room clock (paused) or on a request must not keep the room from
+		// unloading forever: after the grace period its connections are cut, like a process exiting.
+		const busy = new Set(this.controllers.map((c) => c.name));
+		const stopped = Promise.all(this.controllers.map((c) => c.stop().finally(() => busy.delete(c.name))));
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const grace = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), STOP_GRACE_MS)));
+		if ((await Promise.race([stopped, grace])) === 'timeout')
+			this.config.log(`room ${this.room.id}: control plane stopped after ${STOP_GRACE_MS / 1000}s grace; still busy: ${[...busy].join(', ')}`);
+		clearTimeout(timer);
 		this.agent.destroy();
 		this.loopback.release();
 	}

@@ -21,6 +21,20 @@ describe('node lifecycle taints', () => {
 		const kept = desiredTaints(node('Unknown', [{ ...unreachable, timeAdded: '2025-12-31T23:59:00Z' }]), T);
 		expect(kept[1].timeAdded).toBe('2025-12-31T23:59:00Z');
 	});
+
+	it('taints a cordoned node unschedulable, keeping its timeAdded, next to pressure and Ready taints', () => {
+		const cordoned: KubeObject = { metadata: { name: 'n1' }, spec: { unschedulable: true }, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
+		expect(desiredTaints(cordoned, T)).toEqual([{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: '2026-01-01T00:00:00Z' }]);
+		const later = { ...cordoned, spec: { unschedulable: true, taints: desiredTaints(cordoned, T) } };
+		expect(desiredTaints(later, T + 60_000)[0].timeAdded).toBe('2026-01-01T00:00:00Z');
+		const down: KubeObject = { ...cordoned, status: { conditions: [{ type: 'Ready', status: 'Unknown' }, { type: 'DiskPressure', status: 'True' }] } };
+		expect(desiredTaints(down, T).map((t) => `${t.key}:${t.effect}`)).toEqual([
+			`${TAINT_UNREACHABLE}:NoSchedule`,
+			'node.kubernetes.io/disk-pressure:NoSchedule',
+			'node.kubernetes.io/unschedulable:NoSchedule',
+			`${TAINT_UNREACHABLE}:NoExecute`
+		]);
+	});
 });
 
 describe('taint eviction', () => {

@@ -34,6 +34,9 @@ export const NODE_LIFECYCLE = {
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 const NODE_CONDITION_TYPES = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
+/** Condition → the NoSchedule taint the node controller keeps while it is True. */
+const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+const PRESSURE_TAINTS: Record<string, string> = { MemoryPressure: 'node.kubernetes.io/memory-pressure', DiskPressure: 'node.kubernetes.io/disk-pressure', PIDPressure: 'node.kubernetes.io/pid-pressure' };
 const PODS = RESOURCES.pods;
 
 const ms = (t: unknown) => (typeof t === 'string' ? Date.parse(t) : NaN);
@@ -118,21 +121,31 @@ async function markPodsNotReady(nodeName: string, ctx: ControllerContext): Promi
 	}
 }
 
-/** The node-controller taints the Ready condition asks for. */
+/** The node-controller taints the node's conditions and `spec.unschedulable` ask for. */
 export function desiredTaints(node: KubeObject, now: number): Obj[] {
 	const ready = (node.status?.conditions ?? []).find((c: Obj) => c.type === 'Ready');
 	const key = ready?.status === 'Unknown' ? TAINT_UNREACHABLE : ready?.status === 'False' ? TAINT_NOT_READY : undefined;
-	if (!key) return [];
+	// doNoScheduleTaintingPass: a pressure condition True taints the node NoSchedule.
+	const pressure: Obj[] = Object.entries(PRESSURE_TAINTS)
+		.filter(([type]) => (node.status?.conditions ?? []).some((c: Obj) => c.type === type && c.status === 'True'))
+		.map(([, k]) => ({ key: k, effect: 'NoSchedule' }));
+	// ... and a cordoned node (spec.unschedulable, `kubectl cordon`) gets the unschedulable taint.
+	if (node.spec?.unschedulable) {
+		const had = (node.spec?.taints ?? []).find((t: Obj) => t.key === TAINT_UNSCHEDULABLE && t.effect === 'NoSchedule');
+		pressure.push({ key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: had?.timeAdded ?? rfc3339(now) });
+	}
+	if (!key) return pressure;
 	const had = (node.spec?.taints ?? []).find((t: Obj) => t.key === key && t.effect === 'NoExecute');
 	return [
 		{ key, effect: 'NoSchedule' },
+		...pressure,
 		{ key, effect: 'NoExecute', timeAdded: had?.timeAdded ?? rfc3339(now) }
 	];
 }
 
 async function reconcileTaints(node: KubeObject, ctx: ControllerContext, now: number): Promise<void> {
 	const current: Obj[] = node.spec?.taints ?? [];
-	const managed = (t: Obj) => t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY;
+	const managed = (t: Obj) => t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY || t.key === TAINT_UNSCHEDULABLE || Object.values(PRESSURE_TAINTS).includes(t.key);
 	const want = [...current.filter((t) => !managed(t)), ...desiredTaints(node, now)];
 	if (JSON.stringify(want) === JSON.stringify(current)) return;
 	await ctx.client.patch(NODES, undefined, node.metadata.name!, 'merge', { spec: { taints: want.length ? want : null } });

@@ -17,11 +17,12 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Role } from '../../src/lib/collab/protocol';
 import { Errors } from '../../src/lib/store/errors';
 import { roleOf } from '../rooms/meta';
+import { can } from '../../src/lib/rooms/permissions';
 import type { Room } from '../rooms/room';
 import type { RoomRegistry } from '../rooms/registry';
 
-const ROLE_CODE: Record<Role, string> = { editor: 'e', viewer: 'v' };
-const CODE_ROLE: Record<string, Role> = { e: 'editor', v: 'viewer' };
+const ROLE_CODE: Record<Role, string> = { facilitator: 'f', editor: 'e', viewer: 'v' };
+const CODE_ROLE: Record<string, Role> = { f: 'facilitator', e: 'editor', v: 'viewer' };
 
 export class TokenIssuer {
 	constructor(private readonly secret: Buffer = randomBytes(32)) {}
@@ -86,5 +87,5 @@ export async function principalOf(rooms: RoomRegistry, tokens: TokenIssuer, toke
 
 /** Writes need the editor token; a viewer gets etcd's permission denied. */
 export function requireWrite(p: Principal): void {
-	if (p.role !== 'editor') throw Errors.permissionDenied();
+	if (!can(p.role, 'write-cluster')) throw Errors.permissionDenied();
 }

@@ -18,6 +18,8 @@ import type { Room } from '../rooms/room';
 import type { ControllerContext, ControllerDefinition } from '../controllers/runtime/context';
 import { HttpKubeClient } from '../controllers/runtime/http-client';
 import { NodeAgent } from './node-agent';
+import { fnv1a32 } from '../../src/lib/clock/rng';
+import { FAULT_STATE_CONFIGMAP, faultStateOf, type ActiveFault } from '../../src/lib/faults/types';
 
 const PODS = RESOURCES.pods;
 const PVCS = { group: '', version: 'v1', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true };
@@ -30,6 +32,7 @@ export class KubeletManager extends Controller {
 
 	constructor(private readonly ctx: ControllerContext) {
 		super(ctx.clock, { name: 'kubelet', workers: 4, sync: (key) => this.syncKey(key), log: ctx.log });
+		this.seedBase = ctx.rng.int(2 ** 32);
 		const nodes = ctx.informer(NODES);
 		const pods = ctx.informer(PODS);
 		const node = (n: KubeObject) => this.queue.add(`node:${n.metadata.name}`);
@@ -39,7 +42,21 @@ export class KubeletManager extends Controller {
 		};
 		pods.addEventHandler({ add: pod, update: (_, p) => pod(p), delete: pod });
 		ctx.informer(PVCS);
+		// The room's faults (server/faults) live in a ConfigMap: image and crash faults act on every kubelet.
+		const { namespace, name } = FAULT_STATE_CONFIGMAP;
+		const faultsChanged = (cm: KubeObject, gone = false) => {
+			if (cm.metadata.namespace !== namespace || cm.metadata.name !== name) return;
+			this.faults = gone ? [] : faultStateOf(cm as { data?: Record<string, string> }).active;
+			for (const a of this.agents.values()) a.applyFaults();
+		};
+		ctx.informer(RESOURCES.configmaps).addEventHandler({ add: (cm) => faultsChanged(cm), update: (_, cm) => faultsChanged(cm), delete: (cm) => faultsChanged(cm, true) });
 	}
+
+	/** Drawn once, when the control plane creates its components in their fixed order. */
+	private readonly seedBase: number;
+
+	/** Active faults, as of the last change of their ConfigMap. */
+	private faults: ActiveFault[] = [];
 
 	async stop(): Promise<void> {
 		await super.stop();
@@ -67,12 +84,14 @@ export class KubeletManager extends Controller {
 				client,
 				clock: this.ctx.clock,
 				ip: nodeIP(this.ipIndex(node)),
-				seed: this.ctx.rng.int(2 ** 32),
+				// From the node's name, not the next draw: nodes sync in any order (4 workers), ids must not depend on it.
+				seed: fnv1a32(`kubelet/${name}`, this.seedBase),
 				enqueuePod: (k) => this.queue.add(`pod:${k}`),
 				enqueueNodePods: (n) => {
 					for (const p of this.ctx.informer(PODS).store.list()) if (p.spec?.nodeName === n) this.queue.add(`pod:${keyOf(p)}`);
 				},
 				claimPhase: (ns, claim) => this.ctx.informer(PVCS).store.get(`${ns}/${claim}`)?.status?.phase,
+				faults: () => this.faults,
 				log: this.ctx.log
 			});
 			this.agents.set(name, agent);

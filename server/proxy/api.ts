@@ -8,31 +8,26 @@
  *       &diff=N      the changes from revision N to now (or to `revision`), as `+`/`-` lines
  *       &table=nat|filter  one iptables table only
  *
+ *   POST /api/rooms/<id>/trace  Bearer editor|viewer   the packet tracer (server/proxy/trace.ts)
+ *
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REFS } from '../../src/lib/controllers/refs';
-import { RESOURCES, type KubeObject, type ResourceRef } from '../../src/lib/controllers/types';
 import { diffText } from '../../src/lib/proxy/diff';
-import { proxyConfigFrom } from '../../src/lib/proxy/model';
+import { proxyConfigFromText, proxyConfigText } from '../../src/lib/proxy/config';
 import { formatForMode, renderRules, RULES_FORMATS, tableJson, type RulesFormat } from '../../src/lib/proxy/render';
 import { tablesFrom, type ProxyTables } from '../../src/lib/proxy/tables';
-import { parse } from 'yaml';
 import type { Config } from '../config';
-import { acquireLoopback } from '../controllers/runtime/loopback';
-import { resourcePath } from '../controllers/runtime/http-client';
-import { sendJson, StatusError, type StatusReason } from '../http/respond';
+import { sendJson, StatusError } from '../http/respond';
 import type { RoomRegistry } from '../rooms/registry';
 import type { Room } from '../rooms/room';
-import { CONFIG_KEY, CONFIG_NAME, CONFIG_NAMESPACE, KubeProxyComponent } from './component';
-
-/** The room's kube-proxy, if the control plane runs it. */
-export function roomProxy(room: Room): KubeProxyComponent | undefined {
-	const plane = room.controlPlane as { controllers?: unknown[] } | undefined;
-	return plane?.controllers?.find((c): c is KubeProxyComponent => c instanceof KubeProxyComponent);
-}
+import { roomProxy } from './component';
+import { listAt, PROXY_CONFIG_LIST } from './lists';
+import { handleTraceApi } from './trace';
 
 export async function handleProxyApi(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[], room: Room, rooms: RoomRegistry, config: Config): Promise<boolean> {
+	if (parts.length === 4 && parts[3] === 'trace') return handleTraceApi(req, res, url, room, rooms, config);
 	if (parts[3] !== 'nodes' || parts.length !== 6 || parts[5] !== 'rules') return false;
 	if ((req.method ?? 'GET') !== 'GET') throw new StatusError(405, 'MethodNotAllowed', `${req.method} is not supported on ${url.pathname}`);
 	const proxy = roomProxy(room);
@@ -72,35 +67,9 @@ function revisionParam(v: string | null, name: string): string | undefined {
 
 /** The tables as they were at a store revision, from exact-revision lists of the room's kube API. */
 async function tablesAt(room: Room, rooms: RoomRegistry, config: Config, rv: string): Promise<ProxyTables> {
-	const loop = acquireLoopback(rooms, config);
-	try {
-		const origin = await loop.origin;
-		const list = async (r: ResourceRef, extra = '', namespace?: string): Promise<KubeObject[]> => {
-			const res = await fetch(`${origin}/rooms/${room.id}/k8s${resourcePath(r, namespace)}?resourceVersion=${rv}&resourceVersionMatch=Exact${extra}`, {
-				headers: { authorization: `Bearer ${room.meta.tokens.editor}`, accept: 'application/json' }
-			});
-			const body = (await res.json()) as { items?: KubeObject[]; message?: string; reason?: string };
-			if (!res.ok) throw new StatusError(res.status, (body.reason ?? 'InternalError') as StatusReason, body.message ?? `listing ${r.resource} at revision ${rv} failed`);
-			return body.items ?? [];
-		};
-		const [services, slices, nodes, cms] = await Promise.all([
-			list(REFS.services),
-			list(REFS.endpointslices),
-			list(REFS.nodes),
-			list(RESOURCES.configmaps, `&fieldSelector=metadata.name%3D${CONFIG_NAME}`, CONFIG_NAMESPACE)
-		]);
-		const text = cms[0]?.data?.[CONFIG_KEY] as string | undefined;
-		let cfg = proxyConfigFrom(undefined).config;
-		if (text !== undefined) {
-			try {
-				const parsed = proxyConfigFrom(parse(text) ?? {});
-				if (!parsed.errors.length) cfg = parsed.config;
-			} catch {
-				// An unparsable file at that revision: kube-proxy would have kept its defaults.
-			}
-		}
-		return tablesFrom({ services, slices, nodes, config: cfg });
-	} finally {
-		loop.release();
-	}
+	const { lists } = await listAt(room, rooms, config, [{ ref: REFS.services }, { ref: REFS.endpointslices }, { ref: REFS.nodes }, PROXY_CONFIG_LIST], rv);
+	const [services, slices, nodes, cms] = lists;
+	// An invalid file at that revision: kube-proxy would have kept its defaults.
+	const cfg = proxyConfigFromText(proxyConfigText(cms[0])).config;
+	return tablesFrom({ services, slices, nodes, config: cfg });
 }

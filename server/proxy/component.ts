@@ -7,19 +7,14 @@
  *
  * @module
  */
-import { parse } from 'yaml';
 import { Controller } from '../../src/lib/controllers/controller';
 import { REFS } from '../../src/lib/controllers/refs';
 import { RESOURCES, type KubeObject } from '../../src/lib/controllers/types';
-import { DEFAULT_PROXY_CONFIG, proxyConfigFrom } from '../../src/lib/proxy/model';
+import { isProxyConfigMap, proxyConfigFromText, proxyConfigText } from '../../src/lib/proxy/config';
 import { ProxyTables } from '../../src/lib/proxy/tables';
 import type { ControllerContext, ControllerDefinition } from '../controllers/runtime/context';
+import type { Room } from '../rooms/room';
 
-export const CONFIG_NAMESPACE = 'kube-system';
-export const CONFIG_NAME = 'kube-proxy';
-export const CONFIG_KEY = 'config.conf';
-
-const isConfigMap = (cm: KubeObject) => cm.metadata.namespace === CONFIG_NAMESPACE && cm.metadata.name === CONFIG_NAME;
 
 export class KubeProxyComponent extends Controller {
 	readonly tables = new ProxyTables();
@@ -36,33 +31,22 @@ export class KubeProxyComponent extends Controller {
 		ctx.informer(REFS.nodes).addEventHandler({ add: (n) => t.upsertNode(n), update: (_, n) => t.upsertNode(n), delete: (n) => t.deleteNode(n.metadata.name!) });
 		const onConfig = (cm: KubeObject | undefined) => this.applyConfig(cm);
 		ctx.informer(RESOURCES.configmaps).addEventHandler({
-			add: (cm) => isConfigMap(cm) && onConfig(cm),
-			update: (_, cm) => isConfigMap(cm) && onConfig(cm),
-			delete: (cm) => isConfigMap(cm) && onConfig(undefined)
+			add: (cm) => isProxyConfigMap(cm) && onConfig(cm),
+			update: (_, cm) => isProxyConfigMap(cm) && onConfig(cm),
+			delete: (cm) => isProxyConfigMap(cm) && onConfig(undefined)
 		});
 	}
 
-	/** `cm` undefined = deleted: back to kubeadm's defaults. */
+	/** `cm` undefined = deleted: back to kubeadm's defaults. An invalid one keeps the previous configuration. */
 	applyConfig(cm: KubeObject | undefined): void {
-		const text = cm ? ((cm.data?.[CONFIG_KEY] as string | undefined) ?? '') : undefined;
+		const text = proxyConfigText(cm);
 		if (text === this.lastConfigText) return;
 		this.lastConfigText = text;
-		if (text === undefined) {
-			this.configErrors = [];
-			this.tables.setConfig(DEFAULT_PROXY_CONFIG);
-			return;
-		}
-		let obj: unknown;
-		try {
-			obj = parse(text);
-		} catch (e) {
-			return this.reject([`data[${CONFIG_KEY}]: Invalid value: ${(e as Error).message.split('\n')[0]}`], cm!);
-		}
-		const { config, errors } = proxyConfigFrom(obj ?? {});
+		const { config, errors } = proxyConfigFromText(text);
 		if (errors.length) return this.reject(errors, cm!);
 		this.configErrors = [];
 		this.tables.setConfig(config);
-		this.ctx.log(`kube-proxy: using mode ${config.mode}`);
+		if (cm) this.ctx.log(`kube-proxy: using mode ${config.mode}`);
 	}
 
 	private reject(errors: string[], cm: KubeObject): void {
@@ -77,3 +61,9 @@ export const kubeProxyDefinition: ControllerDefinition = {
 	component: 'kube-proxy',
 	create: (ctx) => new KubeProxyComponent(ctx)
 };
+
+/** The room's kube-proxy, if the control plane runs it. */
+export function roomProxy(room: Room): KubeProxyComponent | undefined {
+	const plane = room.controlPlane as { controllers?: unknown[] } | undefined;
+	return plane?.controllers?.find((c): c is KubeProxyComponent => c instanceof KubeProxyComponent);
+}

@@ -2,17 +2,19 @@
  * The rooms HTTP API (documented in README.md), for the app and for facilitators' scripts:
  *
  *   GET    /api/starters
- *   POST   /api/rooms                      {starter?, name?}      → 201 room with tokens and links
- *   GET    /api/rooms/<id>                 Bearer editor|viewer   → room, role, files, participants
- *   DELETE /api/rooms/<id>                 Bearer editor
- *   GET    /api/rooms/<id>/analysis        Bearer editor|viewer   → diagnostics and declared objects
- *   GET    /api/rooms/<id>/kubeconfig?role=editor|viewer  Bearer (editor for the editor one) → kubeconfig YAML
- *   GET    /api/rooms/<id>/files?path=p    Bearer editor|viewer   → file text
- *   POST   /api/rooms/<id>/files           Bearer editor {path, type?, content?}
+ *   POST   /api/rooms                      {starter?, name?}      → 201 room with the three tokens and links
+ *   GET    /api/rooms/<id>                 Bearer any             → room, role, files, participants (tokens and links by role)
+ *   PATCH  /api/rooms/<id>                 Bearer facilitator {name} → room settings
+ *   DELETE /api/rooms/<id>                 Bearer facilitator
+ *   GET    /api/rooms/<id>/analysis        Bearer any             → diagnostics and declared objects
+ *   GET    /api/rooms/<id>/kubeconfig?role=facilitator|editor|viewer  Bearer (that role or above) → kubeconfig YAML
+ *   GET    /api/rooms/<id>/files?path=p    Bearer any             → file text
+ *   POST   /api/rooms/<id>/files           Bearer editor {path, type?, content?}  (not inside a locked path, unless facilitator)
  *   PATCH  /api/rooms/<id>/files           Bearer editor {from, to}
  *   DELETE /api/rooms/<id>/files?path=p    Bearer editor
- *   GET    /api/rooms/<id>/clock           Bearer editor|viewer   → the simulated clock
- *   POST   /api/rooms/<id>/clock           Bearer editor {action: pause|resume|step|speed, seconds?, speed?}
+ *   GET    /api/rooms/<id>/clock           Bearer any             → the simulated clock
+ *   POST   /api/rooms/<id>/clock           Bearer facilitator {action: pause|resume|step|speed, seconds?, speed?}
+ *   participants, locks, follow, reset     (server/rooms/workshop-api.ts)
  *   GET    /api/rooms/<id>/controlplane    Bearer editor|viewer   → counters of the API server, store, controllers, scheduler, kubelets
  *   GET|POST /api/rooms/<id>/sync, PUT /sync/settings, GET /sync/history  (server/applier/api.ts)
  *   GET    /api/rooms/<id>/nodes/<node>/rules?format=iptables|ipvs|nft|json  Bearer editor|viewer  (server/proxy/api.ts)
@@ -25,31 +27,47 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileTexts, findEntry, listEntries, textsOf } from '../../src/lib/collab/files';
 import type { Role } from '../../src/lib/collab/protocol';
 import { STARTERS } from '../../src/lib/rooms/starters';
-import { bearerToken, readJson, requestOrigin, sendJson, StatusError } from '../http/respond';
+import { readJson, requestOrigin, sendJson, StatusError } from '../http/respond';
+import { deniedMessage } from '../../src/lib/rooms/permissions';
 import { createEntry, deleteEntry, renameEntry } from '../collab/file-ops';
 import type { RoomRegistry } from './registry';
 import type { Room } from './room';
-import { roleOf, writeMeta } from './meta';
+import { isLocked, writeMeta } from './meta';
 import { join } from 'node:path';
+import { authorize, linkRole, requireCan } from './authorize';
+import { handleWorkshopApi } from './workshop-api';
 import { sendKubeconfig } from '../apiserver/kubeconfig';
 import type { Config } from '../config';
 import { ROOM_CLOCK } from '../../src/lib/clock/room-clock';
 import { controlPlaneSnapshot } from '../controlplane/snapshot';
 import { handleSyncApi } from '../applier/api';
 import { handleProxyApi } from '../proxy/api';
+import { handleLessonApi } from '../lessons/api';
+import { handleStoreApi } from '../timetravel/api';
+import { handleFaultsApi } from '../faults/api';
+import { handleExportApi, handleImportApi } from '../archive/api';
 
-export interface RoomLinks {
-	editor?: string;
-	viewer: string;
+export type RoomLinks = Partial<Record<Role, string>> & { viewer: string };
+
+/**
+ * The tokens a role may see: the facilitator all three, an editor the editor and viewer ones, a
+ * viewer its own. (In a room created before roles, editors also see the facilitator's.)
+ */
+export function visibleTokens(room: Room, role: Role): Partial<Record<Role, string>> & { viewer: string } {
+	const { facilitator, editor, viewer } = room.meta.tokens;
+	if (role === 'facilitator' || (role === 'editor' && room.meta.editorsFacilitate)) return { facilitator, editor, viewer };
+	return role === 'editor' ? { editor, viewer } : { viewer };
 }
 
 /** Links that open the room with a token; the token sits in the fragment, never sent to a server log. */
 export function roomLinks(origin: string, room: Room, role: Role): RoomLinks {
-	const link = (r: Role) => `${origin}/r/${room.id}#token=${room.meta.tokens[r]}`;
-	return role === 'editor' ? { editor: link('editor'), viewer: link('viewer') } : { viewer: link('viewer') };
+	const tokens = visibleTokens(room, role);
+	const link = (t: string) => `${origin}/r/${room.id}#token=${t}`;
+	return Object.fromEntries(Object.entries(tokens).map(([r, t]) => [r, link(t)])) as RoomLinks;
 }
 
-function describe(room: Room, role: Role, origin: string) {
+/** The room as `role` sees it; `shown` is the role whose tokens and links it may see (see linkRole). */
+function describe(room: Room, role: Role, origin: string, shown: Role = role) {
 	const texts = fileTexts(room.doc);
 	return {
 		id: room.id,
@@ -57,8 +75,9 @@ function describe(room: Room, role: Role, origin: string) {
 		starter: room.meta.starter,
 		created: room.meta.created,
 		role,
-		tokens: role === 'editor' ? room.meta.tokens : { viewer: room.meta.tokens.viewer },
-		links: roomLinks(origin, room, role),
+		tokens: visibleTokens(room, shown),
+		links: roomLinks(origin, room, shown),
+		locked: room.meta.locked ?? [],
 		files: listEntries(room.doc).map((e) => ({ path: e.path, type: e.type, ...(e.type === 'file' ? { bytes: Buffer.byteLength(texts.get(e.path) ?? '') } : {}) })),
 		participants: room.awareness.getStates().size
 	};
@@ -85,9 +104,10 @@ export async function handleRoomsApi(req: IncomingMessage, res: ServerResponse, 
 		if (method !== 'POST') throw methodNotAllowed(method, url);
 		const b = await body();
 		const room = await rooms.create({ starter: str(b.starter, 'starter'), name: str(b.name, 'name') });
-		sendJson(res, 201, describe(room, 'editor', origin));
+		sendJson(res, 201, describe(room, 'facilitator', origin));
 		return true;
 	}
+	if (await handleImportApi(req, res, parts, rooms, config)) return true;
 	const room = await rooms.get(parts[2]);
 	if (!room) throw new StatusError(404, 'NotFound', `room "${parts[2]}" not found`);
 	// Keep the room loaded until the answer is written: an idle unload mid-request would lose it.
@@ -104,14 +124,22 @@ async function roomRoute(req: IncomingMessage, res: ServerResponse, url: URL, pa
 	const origin = requestOrigin(req);
 	const body = () => readJson(req, config.limits.maxMessageBytes);
 	const role = authorize(req, room);
-	const editorOnly = () => {
-		if (role !== 'editor') throw new StatusError(403, 'Forbidden', `viewers cannot change room "${room.id}"`);
-	};
+	const saveMeta = () => writeMeta(join(rooms.roomsDir, room.id), room.meta);
 
 	if (parts.length === 3) {
-		if (method === 'GET') return sendJson(res, 200, describe(room, role, origin)), true;
+		if (method === 'GET') return sendJson(res, 200, describe(room, role, origin, linkRole(req, room, role))), true;
+		if (method === 'PATCH') {
+			requireCan(role, 'settings', `change the settings of room "${room.id}"`);
+			const name = str((await body()).name, 'name')?.trim().slice(0, 100);
+			if (name !== undefined) {
+				if (!name) throw new StatusError(422, 'Invalid', 'name must not be empty');
+				room.meta.name = name;
+				await saveMeta();
+			}
+			return sendJson(res, 200, describe(room, role, origin, linkRole(req, room, role))), true;
+		}
 		if (method === 'DELETE') {
-			editorOnly();
+			requireCan(role, 'settings', `delete room "${room.id}"`);
 			await rooms.delete(room.id);
 			sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: room.id, kind: 'rooms' } });
 			return true;
@@ -119,7 +147,8 @@ async function roomRoute(req: IncomingMessage, res: ServerResponse, url: URL, pa
 		throw methodNotAllowed(method, url);
 	}
 	if (parts.length === 4 && parts[3] === 'kubeconfig' && method === 'GET') {
-		sendKubeconfig(res, room, role, url.searchParams.get('role'), origin, config);
+		// By the link's role: a viewer the facilitator made an editor writes from the browser only.
+		sendKubeconfig(res, room, linkRole(req, room, role), url.searchParams.get('role'), origin, config);
 		return true;
 	}
 	if (parts.length === 4 && parts[3] === 'controlplane' && method === 'GET') {
@@ -133,15 +162,20 @@ async function roomRoute(req: IncomingMessage, res: ServerResponse, url: URL, pa
 	if (parts.length === 4 && parts[3] === 'clock') {
 		if (method === 'GET') return sendJson(res, 200, clockView(room)), true;
 		if (method !== 'POST') throw methodNotAllowed(method, url);
-		editorOnly();
+		requireCan(role, 'clock', `change the clock of room "${room.id}"`);
 		await clockAction(room, await body());
 		room.time.save();
-		await writeMeta(join(rooms.roomsDir, room.id), room.meta);
+		await saveMeta();
 		sendJson(res, 200, clockView(room));
 		return true;
 	}
-	if (await handleSyncApi(req, res, url, parts, room, role, body, () => writeMeta(join(rooms.roomsDir, room.id), room.meta))) return true;
+	if (await handleSyncApi(req, res, url, parts, room, role, body, saveMeta)) return true;
+	if (await handleStoreApi(req, res, url, parts, room, role, body, saveMeta)) return true;
+	if (await handleWorkshopApi(req, res, url, parts, room, role, body, rooms, config)) return true;
 	if (await handleProxyApi(req, res, url, parts, room, rooms, config)) return true;
+	if (await handleLessonApi(req, res, url, parts, room, role, body, { rooms, config })) return true;
+	if (await handleFaultsApi(req, res, url, parts, room, role, body)) return true;
+	if (await handleExportApi(req, res, parts, room, role, rooms, config)) return true;
 	if (parts.length === 4 && parts[3] === 'files') {
 		if (method === 'GET') {
 			const path = url.searchParams.get('path') ?? '';
@@ -152,18 +186,29 @@ async function roomRoute(req: IncomingMessage, res: ServerResponse, url: URL, pa
 			res.end(text.toString());
 			return true;
 		}
-		editorOnly();
+		requireCan(role, 'edit-files', `change the files of room "${room.id}"`);
+		// Locked paths (and what is under them) change only by the facilitator's hand.
+		const unlocked = (path: string) => {
+			if (role !== 'facilitator' && isLocked(room.meta, path.replace(/^\/+|\/+$/g, '')))
+				throw new StatusError(403, 'Forbidden', `${path} is locked: ${deniedMessage('lock-files', 'change it')}`);
+			return path;
+		};
 		let result: unknown;
 		if (method === 'POST') {
 			const b = await body();
 			const type = b.type === 'dir' ? 'dir' : b.type === undefined || b.type === 'file' ? 'file' : undefined;
 			if (!type) throw new StatusError(422, 'Invalid', 'type must be "file" or "dir"');
-			result = { path: createEntry(room.doc, str(b.path, 'path') ?? '', type, str(b.content, 'content') ?? '', config.limits) };
+			result = { path: createEntry(room.doc, unlocked(str(b.path, 'path') ?? ''), type, str(b.content, 'content') ?? '', config.limits) };
 		} else if (method === 'PATCH') {
 			const b = await body();
-			result = { path: renameEntry(room.doc, str(b.from, 'from') ?? '', str(b.to, 'to') ?? '') };
+			const from = unlocked(str(b.from, 'from') ?? '');
+			const path = renameEntry(room.doc, from, unlocked(str(b.to, 'to') ?? ''));
+			await room.moveLocks(from, path);
+			result = { path };
 		} else if (method === 'DELETE') {
-			result = { deleted: deleteEntry(room.doc, url.searchParams.get('path') ?? '') };
+			const path = unlocked(url.searchParams.get('path') ?? '');
+			result = { deleted: deleteEntry(room.doc, path) };
+			await room.moveLocks(path, undefined);
 		} else throw methodNotAllowed(method, url);
 		// Answer once the change is durable, like every acknowledged edit.
 		await room.flush();
@@ -208,14 +253,6 @@ async function clockAction(room: Room, b: Record<string, unknown>): Promise<void
 
 /** A step of more than a day of simulated time is refused (it would hold the request for long). */
 const MAX_STEP_SECONDS = 86_400;
-
-function authorize(req: IncomingMessage, room: Room): Role {
-	const token = bearerToken(req);
-	if (!token) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
-	const role = roleOf(room.meta, token);
-	if (!role) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
-	return role;
-}
 
 function str(v: unknown, field: string): string | undefined {
 	if (v === undefined || v === null) return undefined;

@@ -15,12 +15,16 @@ import { Room } from './room';
 import { backendFactory, type BackendFactory } from '../store/backends';
 import { newRoomId, newToken, readMeta, ROOM_ID, writeMeta, type RoomMeta } from './meta';
 import { startControlPlane } from '../controllers/manager';
+import { roomHistory } from '../timetravel/recorder';
+import { lessonRuntime } from '../lessons/runtime';
 import { isInternalCall } from '../controllers/runtime/internal-call';
 
 const SWEEP_MS = 5_000;
 
 export class RoomRegistry {
 	private loaded = new Map<string, Promise<Room>>();
+	/** The room each settled load promise gave. */
+	private opened = new WeakMap<Promise<Room>, Room>();
 	private known = new Set<string>();
 	/** Rooms being unloaded: a load waits for the unload to finish writing. */
 	private unloading = new Map<string, Promise<void>>();
@@ -65,7 +69,7 @@ export class RoomRegistry {
 			name,
 			starter: starter.id,
 			created: new Date().toISOString(),
-			tokens: { editor: newToken(), viewer: newToken() }
+			tokens: { facilitator: newToken(), editor: newToken(), viewer: newToken() }
 		};
 		const dir = join(this.roomsDir, meta.id);
 		await mkdir(dir, { recursive: true });
@@ -74,9 +78,31 @@ export class RoomRegistry {
 		const room = await Room.open(dir, meta, this.config, this.backends, starter.files);
 		await writeMeta(dir, meta);
 		this.known.add(meta.id);
-		this.loaded.set(meta.id, Promise.resolve(room));
-		startControlPlane(room, this, this.config);
+		this.track(meta.id, Promise.resolve(room));
+		this.run(room);
 		return room;
+	}
+
+	/**
+	 * A room from prepared contents (an imported archive): `fill` writes the room's files into its
+	 * new directory before meta.json exists, so a failed fill leaves nothing. New id and tokens;
+	 * the room loads (and starts its control plane) on first use.
+	 */
+	async createFrom(meta: Omit<RoomMeta, 'id' | 'tokens' | 'created'>, fill: (dir: string) => Promise<void>): Promise<RoomMeta> {
+		if (this.known.size >= this.config.limits.maxRooms)
+			throw new StatusError(429, 'TooManyRequests', `this server holds its maximum of ${this.config.limits.maxRooms} rooms; delete one first`);
+		const full: RoomMeta = { ...meta, id: newRoomId(), created: new Date().toISOString(), tokens: { facilitator: newToken(), editor: newToken(), viewer: newToken() } };
+		const dir = join(this.roomsDir, full.id);
+		await mkdir(dir, { recursive: true });
+		try {
+			await fill(dir);
+			await writeMeta(dir, full);
+		} catch (e) {
+			await rm(dir, { recursive: true, force: true });
+			throw e;
+		}
+		this.known.add(full.id);
+		return full;
 	}
 
 	/** The room, loading it if needed; undefined when it does not exist. */
@@ -89,8 +115,8 @@ export class RoomRegistry {
 			const dir = join(this.roomsDir, id);
 			const pending = this.unloading.get(id) ?? Promise.resolve();
 			p = pending.then(() => readMeta(dir)).then((meta) => Room.open(dir, meta, this.config, this.backends))
-				.then((room) => (startControlPlane(room, this, this.config), room));
-			this.loaded.set(id, p);
+				.then((room) => (this.run(room), room));
+			this.track(id, p);
 			p.catch(() => this.loaded.delete(id));
 		}
 		const room = await p;
@@ -110,11 +136,29 @@ export class RoomRegistry {
 		return true;
 	}
 
+	/** What runs in a loaded room besides its documents: the control plane, the history kept for time travel, the lesson's checks. */
+	private run(room: Room): void {
+		startControlPlane(room, this, this.config);
+		roomHistory(room);
+		lessonRuntime(room, { rooms: this, config: this.config }).catch((e: Error) => this.config.log(`room ${room.id}: lessons: ${e.message}`));
+	}
+
+	private track(id: string, p: Promise<Room>): void {
+		this.loaded.set(id, p);
+		p.then((room) => this.opened.set(p, room), () => {});
+	}
+
+	/** Whether the room is in memory now (loaded or loading), for tests and the control-plane view. */
+	isLoaded(id: string): boolean {
+		return this.loaded.has(id);
+	}
+
 	/** Unloads rooms with nobody connected that were not used for `idleUnloadMs`. */
 	async sweep(): Promise<void> {
 		const now = Date.now();
 		for (const [id, p] of this.loaded) {
-			const room = await p.catch(() => undefined);
+			// A room still loading is in use; waiting for it here would stall the sweep for every room.
+			const room = this.opened.get(p);
 			if (!room || room.conns.size > 0 || room.holds > 0 || now - room.lastUsed < this.config.idleUnloadMs) continue;
 			if (this.loaded.get(id) !== p) continue;
 			this.loaded.delete(id);

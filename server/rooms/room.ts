@@ -9,7 +9,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { Awareness } from 'y-protocols/awareness';
 import { join } from 'node:path';
-import { MESSAGE_SYNC, type AnalysisEvent, type Diagnostic, type Role, type RoomEvent } from '../../src/lib/collab/protocol';
+import { MESSAGE_SYNC, type AnalysisEvent, type Diagnostic, type FollowEvent, type LocksEvent, type ParticipantRole, type Role, type RoomEvent, type RolesEvent } from '../../src/lib/collab/protocol';
 import { fileTexts, pathOfText, TEXTS, TREE } from '../../src/lib/collab/files';
 import { RoomAnalyzer } from '../../src/lib/kube/analyze';
 import type { ParsedObject } from '../../src/lib/kube/manifest';
@@ -18,7 +18,7 @@ import { DocPersistence } from '../collab/doc-persistence';
 import { Connection, type RoomLink } from '../collab/connection';
 import { createEntry, SERVER_ORIGIN } from '../collab/file-ops';
 import type { Config, Limits } from '../config';
-import type { RoomMeta } from './meta';
+import { effectiveRole, isLocked, parseToken, tokenRole, type RoomMeta } from './meta';
 import type { Backend } from '../../src/lib/store/backend';
 import type { BackendFactory } from '../store/backends';
 import type { WebSocket } from 'ws';
@@ -108,17 +108,113 @@ export class Room implements RoomLink {
 		};
 	}
 
-	/** Accepts a client socket with the role its token grants. */
-	attach(ws: WebSocket, role: Role): Connection {
-		const conn = new Connection(ws, role, this);
+	/**
+	 * Accepts a client socket with the role its token grants; `token` may carry the browser's
+	 * participant key (`<token>.<key>`), which lets the facilitator change that participant's role.
+	 */
+	attach(ws: WebSocket, role: Role, token = ''): Connection {
+		const { secret, participant } = parseToken(token);
+		const conn = new Connection(ws, tokenRole(this.meta, secret) ?? role, participant, this);
 		this.conns.add(conn);
 		this.lastUsed = Date.now();
+		this.publishRoles();
 		return conn;
 	}
 
 	detach(conn: Connection): void {
 		this.conns.delete(conn);
 		this.lastUsed = Date.now();
+		this.publishRoles();
+	}
+
+	roleFor(base: Role, participant: string | undefined): Role {
+		return effectiveRole(this.meta, base, participant);
+	}
+
+	lockedPath(text: Y.Text): string | undefined {
+		if (!this.meta.locked?.length) return undefined;
+		const path = pathOfText(this.doc, text);
+		return path !== undefined && isLocked(this.meta, path) ? path : undefined;
+	}
+
+	/** Writes the room's meta (settings, roles, locks) durably. */
+	saveMeta(): Promise<void> {
+		return writeMeta(this.dir, this.meta);
+	}
+
+	/** Gives a participant a role (their link's role again when `role` equals it); live for their connections. */
+	async setParticipantRole(participant: string, role: 'editor' | 'viewer'): Promise<void> {
+		const participants = { ...this.meta.participants };
+		const name = this.participantName(participant);
+		participants[participant] = { role, ...(name ? { name } : {}) };
+		this.meta.participants = participants;
+		await this.saveMeta();
+		for (const c of this.conns) c.refreshRole();
+		this.publishRoles();
+	}
+
+	/** Locks or unlocks a path; answers the locked paths. */
+	async setLocked(path: string, locked: boolean): Promise<string[]> {
+		const rest = (this.meta.locked ?? []).filter((p) => p !== path);
+		this.meta.locked = locked ? [...rest, path].sort() : rest;
+		await this.saveMeta();
+		this.publish(this.locksEvent());
+		return this.meta.locked;
+	}
+
+	/** Keeps locks on a renamed or moved path, and forgets those of a deleted one. */
+	async moveLocks(from: string, to: string | undefined): Promise<void> {
+		const locked = this.meta.locked ?? [];
+		const moved = (p: string) => (p === from ? to : p.startsWith(from + '/') ? (to === undefined ? undefined : to + p.slice(from.length)) : p);
+		const next = locked.map(moved).filter((p): p is string => p !== undefined);
+		if (next.length === locked.length && next.every((p, i) => p === locked[i])) return;
+		this.meta.locked = next.sort();
+		await this.saveMeta();
+		this.publish(this.locksEvent());
+	}
+
+	locksEvent(): LocksEvent {
+		return { type: 'locks', paths: [...(this.meta.locked ?? [])] };
+	}
+
+	/** Asks everyone to follow the peer with awareness client id `leader` (null: stop). */
+	setFollow(leader: number | null, name?: string): FollowEvent {
+		const e: FollowEvent = { type: 'follow', leader, ...(name ? { name } : {}) };
+		this.publish(e);
+		return e;
+	}
+
+	/** Everyone connected with a participant id, with the role the server resolved. */
+	participantRoles(): ParticipantRole[] {
+		const byId = new Map<string, ParticipantRole>();
+		for (const c of this.conns) {
+			if (!c.participant) continue;
+			const p = byId.get(c.participant) ?? { participant: c.participant, role: c.role, base: c.base, clientIds: [] };
+			// One participant in two tabs (say, the editor and the facilitator link): the higher role shows.
+			if (c.base === 'facilitator') Object.assign(p, { role: c.role, base: c.base });
+			p.clientIds.push(...c.clientIds);
+			byId.set(c.participant, p);
+		}
+		return [...byId.values()];
+	}
+
+	/** The display name a participant publishes in awareness (for the meta's record of roles). */
+	participantName(participant: string): string | undefined {
+		const states = this.awareness.getStates();
+		for (const c of this.conns) {
+			if (c.participant !== participant) continue;
+			for (const id of c.clientIds) {
+				const name = (states.get(id) as { user?: { name?: unknown } } | undefined)?.user?.name;
+				if (typeof name === 'string') return name;
+			}
+		}
+		return undefined;
+	}
+
+	private publishRoles(): void {
+		const e: RolesEvent = { type: 'roles', participants: this.participantRoles() };
+		this.latest.set(e.type, e);
+		for (const c of this.conns) c.sendEvent(e);
 	}
 
 	flush(): Promise<void> {
@@ -126,7 +222,7 @@ export class Room implements RoomLink {
 	}
 
 	initialEvents(): RoomEvent[] {
-		return [...(this.analysis ? [this.analysis] : []), this.time.event(), ...this.latest.values()];
+		return [...(this.analysis ? [this.analysis] : []), this.time.event(), this.locksEvent(), ...this.latest.values()];
 	}
 
 	/** The latest analysis (computing it now if an edit is pending). */
@@ -177,11 +273,14 @@ export class Room implements RoomLink {
 		origin: unknown
 	) => {
 		const changed = [...added, ...updated, ...removed];
+		const known = origin instanceof Connection ? origin.clientIds.size : 0;
 		if (origin instanceof Connection) {
 			for (const id of [...added, ...updated]) origin.clientIds.add(id);
 			for (const id of removed) origin.clientIds.delete(id);
 		}
 		for (const c of this.conns) c.sendAwareness(changed);
+		// Presence entries are matched to server-resolved roles by client id.
+		if (origin instanceof Connection && origin.participant && origin.clientIds.size !== known) this.publishRoles();
 	};
 
 	/** Remembers the connection's user as the last editor of the files the transaction changed. */

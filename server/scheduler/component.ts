@@ -56,6 +56,8 @@ export class SchedulerComponent extends Controller {
 	/** Pods whose binding we sent and whose bound copy the informer has not shown yet. */
 	private readonly binding = new Set<string>();
 	private readonly binds = new Set<Promise<void>>();
+	/** Aborted by stop(): binds waiting on the room clock give up at once. */
+	private readonly stopping = new AbortController();
 	private timers: { backoff?: () => void; leftover?: () => void } = {};
 	private kicked = false;
 	private ready = false;
@@ -70,7 +72,7 @@ export class SchedulerComponent extends Controller {
 		const rng = ctx.rng;
 		this.core = new Scheduler({ clock: ctx.clock, rng: () => rng.next() });
 		const lookups = { pvc: (ns: string, n: string) => ctx.informer(R.pvcs).store.get(`${ns}/${n}`), pv: (n: string) => ctx.informer(R.pvs).store.get(n) };
-		this.writes = new SchedulerWrites(this.client, ctx.recorder, ctx.clock, (w) => waitVolumesBound(w, lookups, ctx.clock, () => this.stopped));
+		this.writes = new SchedulerWrites(this.client, ctx.recorder, ctx.clock, (w) => waitVolumesBound(w, lookups, ctx.clock, this.stopping.signal));
 		this.decisions = new DecisionWriter(this.client, ctx.log);
 		this.config = new ConfigSource(this.core);
 		this.wire();
@@ -155,8 +157,9 @@ export class SchedulerComponent extends Controller {
 		if (!changed) return;
 		const about = cm ?? deleted!;
 		if (errors.length) {
-			this.ctx.log(`kube-scheduler: invalid configuration, keeping the last good one: ${errors.join('; ')}`);
-			if (cm) this.ctx.recorder.event(R.configmaps, about, 'Warning', REASON_INVALID, `invalid KubeSchedulerConfiguration, the previous one stays in force: ${errors.join('; ')}`);
+			const text = errors.map((e) => e.message).join('; ');
+			this.ctx.log(`kube-scheduler: invalid configuration, keeping the last good one: ${text}`);
+			if (cm) this.ctx.recorder.event(R.configmaps, about, 'Warning', REASON_INVALID, `invalid KubeSchedulerConfiguration, the previous one stays in force: ${text}`);
 			return;
 		}
 		if (cm) this.ctx.recorder.event(R.configmaps, about, 'Normal', REASON_APPLIED, `KubeSchedulerConfiguration version ${this.core.configVersion} in force from the next scheduling cycle`);
@@ -170,6 +173,7 @@ export class SchedulerComponent extends Controller {
 
 	async stop(): Promise<void> {
 		this.stopped = true;
+		this.stopping.abort();
 		this.timers.backoff?.();
 		this.timers.leftover?.();
 		this.decisions.stop();

@@ -7,14 +7,12 @@
  *
  * @module
  */
-import { parse } from 'yaml';
 import type { KubeObject } from '../../src/lib/controllers/types';
-import { CONFIG_API_VERSION, CONFIG_KIND } from '../../src/lib/scheduler/profile';
+import { CONFIG_KEY, CONFIG_NAME, CONFIG_NAMESPACE, loadConfigText } from '../../src/lib/scheduler/config-file';
+import { CONFIG_API_VERSION, CONFIG_KIND, type ConfigError } from '../../src/lib/scheduler/profile';
 import type { Scheduler } from '../../src/lib/scheduler/scheduler';
 
-export const CONFIG_NAMESPACE = 'kube-system';
-export const CONFIG_NAME = 'kube-scheduler-config';
-export const CONFIG_KEY = 'config.yaml';
+export { CONFIG_KEY, CONFIG_NAME, CONFIG_NAMESPACE };
 export const REASON_INVALID = 'InvalidConfiguration';
 export const REASON_APPLIED = 'ConfigurationApplied';
 
@@ -22,7 +20,7 @@ export const isConfigMap = (cm: KubeObject) => cm.metadata.namespace === CONFIG_
 
 export interface ConfigOutcome {
 	/** Errors (the previous configuration stays); empty when applied. */
-	errors: string[];
+	errors: ConfigError[];
 	/** False when the text did not change (a relist), so nothing was done. */
 	changed: boolean;
 }
@@ -38,15 +36,8 @@ export class ConfigSource {
 		const text = cm ? (cm.data?.[CONFIG_KEY] as string | undefined) : '';
 		if (text === this.lastText) return { errors: [], changed: false };
 		this.lastText = text;
-		if (text === undefined) return { errors: [`data[${CONFIG_KEY}]: Required value: the KubeSchedulerConfiguration`], changed: true };
-		let obj: unknown = { apiVersion: CONFIG_API_VERSION, kind: CONFIG_KIND };
-		if (cm) {
-			try {
-				obj = parse(text);
-			} catch (e) {
-				return { errors: [`data[${CONFIG_KEY}]: Invalid value: ${(e as Error).message.split('\n')[0]}`], changed: true };
-			}
-		}
-		return { errors: this.scheduler.setConfiguration(obj), changed: true };
+		if (text === undefined) return { errors: [{ field: '', message: `data[${CONFIG_KEY}]: Required value: the KubeSchedulerConfiguration` }], changed: true };
+		if (!cm) return { errors: this.scheduler.setConfiguration({ apiVersion: CONFIG_API_VERSION, kind: CONFIG_KIND }), changed: true };
+		return { errors: this.scheduler.useConfiguration(loadConfigText(text)), changed: true };
 	}
 }

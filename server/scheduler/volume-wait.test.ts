@@ -31,7 +31,7 @@ describe("VolumeBinding's PreBind wait (checkBindings)", () => {
 	it('gives up after bindTimeoutSeconds of room time with the real error', async () => {
 		const { look } = objects();
 		const clock = new ManualClock(0);
-		const p = waitVolumesBound(wait, look, clock, () => false);
+		const p = waitVolumesBound(wait, look, clock, new AbortController().signal);
 		clock.advance(599_000);
 		let settled = false;
 		void p.catch(() => (settled = true));
@@ -39,5 +39,13 @@ describe("VolumeBinding's PreBind wait (checkBindings)", () => {
 		expect(settled).toBe(false);
 		clock.advance(1_000);
 		await expect(p).rejects.toThrow('binding volumes: context deadline exceeded');
+	});
+
+	it('gives up at once when the scheduler stops, even with the room clock paused', async () => {
+		const { look } = objects();
+		const stop = new AbortController();
+		const p = waitVolumesBound(wait, look, new ManualClock(0), stop.signal);
+		stop.abort();
+		await expect(p).rejects.toThrow('scheduler stopped');
 	});
 });

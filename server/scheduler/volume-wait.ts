@@ -32,13 +32,22 @@ export function checkBindings(w: Wait, look: VolumeLookups): boolean {
 	return true;
 }
 
-/** Polls `checkBindings` each second of room time; rejects with the plugin's error text. */
-export function waitVolumesBound(w: Wait, look: VolumeLookups, clock: Clock, stopped: () => boolean): Promise<void> {
+/**
+ * Polls `checkBindings` each second of room time; rejects with the plugin's error text. Rejects at
+ * once when `stop` aborts: with the room clock paused the next poll would never come, and the
+ * scheduler's stop waits for its binds.
+ */
+export function waitVolumesBound(w: Wait, look: VolumeLookups, clock: Clock, stop: AbortSignal): Promise<void> {
 	const started = clock.now();
-	return new Promise((resolve, reject) => {
+	return new Promise<void>((done, fail) => {
+		const stopped = () => reject(new Error('scheduler stopped'));
+		const resolve = () => (stop.removeEventListener('abort', stopped), done());
+		const reject = (e: Error) => (stop.removeEventListener('abort', stopped), fail(e));
+		if (stop.aborted) return stopped();
+		stop.addEventListener('abort', stopped, { once: true });
 		const poll = () => {
 			try {
-				if (stopped()) return reject(new Error('scheduler stopped'));
+				if (stop.aborted) return stopped();
 				if (checkBindings(w, look)) return resolve();
 				if (clock.now() - started >= w.timeoutMs) return reject(new Error('binding volumes: context deadline exceeded'));
 				clock.setTimer(1000, poll);

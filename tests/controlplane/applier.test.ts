@@ -242,6 +242,11 @@ spec:
 		const state = (await res.json()) as SyncEvent;
 		expect(state.lastSync).toMatchObject({ trigger: 'manual', result: 'Succeeded', applied: 1 });
 		expect((await k.api(`/api/rooms/${k.roomId}/sync/settings`, { method: 'PUT', body: '{"prune":true}', token: k.tokens.viewer })).status).toBe(403);
+		// The sync modes are room settings: the facilitator's (an editor may still sync now).
+		const byEditor = await k.api(`/api/rooms/${k.roomId}/sync/settings`, { method: 'PUT', body: '{"prune":true}', token: k.tokens.editor });
+		expect(byEditor.status).toBe(403);
+		expect(((await byEditor.json()) as { message: string }).message).toBe(`only the facilitator can change the sync settings of room "${k.roomId}"`);
+		expect((await post({ objects: ['/ConfigMap/default/web-config'] }, k.tokens.editor)).status).toBe(200);
 		expect((await k.api(`/api/rooms/${k.roomId}/sync/history`)).status).toBe(422);
 	});
 

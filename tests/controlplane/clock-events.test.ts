@@ -33,11 +33,11 @@ describe('clock room events', () => {
 		const viewer = listen(room.id, room.tokens.viewer);
 		await waitUntil(() => viewer.events.length === 1, 'the initial clock event');
 		expect(viewer.events[0]).toMatchObject({ type: 'clock', paused: false, speed: 1, seed: expect.any(Number) });
-		const res = await server.api(`/api/rooms/${room.id}/clock`, { method: 'POST', token: room.tokens.editor, body: { action: 'pause' } });
+		const res = await server.api(`/api/rooms/${room.id}/clock`, { method: 'POST', token: room.tokens.facilitator, body: { action: 'pause' } });
 		const state = (await res.json()) as { time: number };
 		await waitUntil(() => viewer.events.length === 2, 'the pause event');
 		expect(viewer.events[1]).toMatchObject({ paused: true, time: state.time });
-		await server.api(`/api/rooms/${room.id}/clock`, { method: 'POST', token: room.tokens.editor, body: { action: 'step', seconds: 1 } });
+		await server.api(`/api/rooms/${room.id}/clock`, { method: 'POST', token: room.tokens.facilitator, body: { action: 'step', seconds: 1 } });
 		await waitUntil(() => viewer.events.length === 3, 'the step event');
 		expect(viewer.events[2].time).toBe(state.time + 1_000);
 		viewer.close();

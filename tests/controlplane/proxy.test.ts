@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type KubeRoom } from '../kubectl/harness';
 import { startKubeletRoom, type KubeletRoom, type Obj } from './kubelet-room';
+import { addReadyNodes } from './proxy-room';
 
 let r: KubeletRoom;
 let k: KubeRoom;
@@ -50,12 +51,7 @@ let revisionBeforeReady = '';
 beforeAll(async () => {
 	r = await startKubeletRoom();
 	k = r.k;
-	for (const name of ['worker-1', 'worker-2'])
-		await r.send('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } } });
-	await eventually(async () => {
-		const nodes = (await r.getJson('/api/v1/nodes')).items as Obj[];
-		return nodes.filter((n) => n.status?.addresses?.length && n.status?.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True')).length === 2;
-	}, 'two Ready nodes with addresses');
+	await addReadyNodes(r, ['worker-1', 'worker-2']);
 	expect((await k.kubectl(['create', 'namespace', 'px'])).code).toBe(0);
 	const applied = await k.kubectl(['apply', '-f', '-'], { input: manifests });
 	expect(applied.code, applied.stderr).toBe(0);

@@ -22,7 +22,7 @@ const preferring = (name: string) =>
 `
 	);
 
-const configMap = (fitWeight: number) => `apiVersion: v1
+const configMap = (fitWeight: number | string) => `apiVersion: v1
 kind: ConfigMap
 metadata: { name: kube-scheduler-config, namespace: kube-system }
 data:
@@ -62,11 +62,12 @@ describe('kube-scheduler configuration from kube-system/kube-scheduler-config', 
 		expect(after.configVersion).toBe(2);
 		expect(after.score.plugins).toContainEqual({ name: 'NodeResourcesFit', weight: 10 });
 
-		await room.a.apply(configMap(101));
+		// A fractional weight fails decoding (weights are int32; kube-scheduler sets no range on them).
+		await room.a.apply(configMap('2.5'));
 		await eventually(async () => (await configEvents('InvalidConfiguration')).length === 1, 'InvalidConfiguration event');
 		const [bad] = await configEvents('InvalidConfiguration');
 		expect(bad.type).toBe('Warning');
-		expect(bad.message).toContain('profiles[0].plugins.multiPoint.enabled[0].weight: Invalid value: 101: must be in the range [0, 100]');
+		expect(bad.message).toContain('json: cannot unmarshal number 2.5 into Go struct field Plugin.profiles.plugins.multiPoint.enabled.weight of type int32');
 		await room.a.apply(preferring('still'));
 		expect(await room.a.boundNode('still')).not.toBe('node-1');
 		const still = JSON.parse((await room.k.kubectl(['get', 'schedulingdecision', 'still', '-o', 'json'])).stdout);

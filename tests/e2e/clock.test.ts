@@ -1,6 +1,6 @@
 /**
- * The room clock in the header: both users see the simulated time; the editor pauses it, steps
- * it by exactly 10 s, and the viewer's header follows; a viewer has no controls.
+ * The room clock in the header: both users see the simulated time; the facilitator pauses it,
+ * steps it by exactly 10 s, and the viewer's header follows; a viewer has no controls.
  */
 import { describe, expect, test } from 'vitest';
 import { poll, useHarness } from './harness';
@@ -10,11 +10,11 @@ const h = useHarness();
 const shownTime = async (page: import('playwright-core').Page) => Number(await page.getByTestId('clock').getAttribute('data-time'));
 
 describe('room clock in the browser', () => {
-	test('the editor pauses and steps the clock; everyone sees the same simulated time', async () => {
+	test('the facilitator pauses and steps the clock; everyone sees the same simulated time', async () => {
 		const room = await h.createRoom('blank');
 		const a = await h.newUser('Alice', '#e6194b');
 		const b = await h.newUser('Bob', '#4363d8');
-		await h.openRoom(a, room.links.editor);
+		await h.openRoom(a, room.links.facilitator);
 		await h.openRoom(b, room.links.viewer);
 		await a.page.getByTestId('clock').waitFor();
 		await b.page.getByTestId('clock').waitFor();

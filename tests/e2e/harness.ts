@@ -193,8 +193,8 @@ export function startServer(opts: { dataDir: string; port?: number; env?: Record
 export interface CreatedRoom {
 	id: string;
 	name: string;
-	tokens: { editor: string; viewer: string };
-	links: { editor: string; viewer: string };
+	tokens: { facilitator: string; editor: string; viewer: string };
+	links: { facilitator: string; editor: string; viewer: string };
 	files: Array<{ path: string; type: 'file' | 'dir' }>;
 }
 
@@ -216,6 +216,21 @@ export async function serverFile(origin: string, room: CreatedRoom, path: string
 	if (res.status === 404) return undefined;
 	if (!res.ok) throw new Error(`GET files ${path}: ${res.status} ${await res.text()}`);
 	return res.text();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
+
+/** A kube API call as the room's editor; throws with the Status message unless it succeeds. */
+export async function kubeCall(origin: string, room: CreatedRoom, method: string, path: string, body?: unknown): Promise<Obj> {
+	const res = await fetch(`${origin}/rooms/${room.id}/k8s${path}`, {
+		method,
+		headers: { authorization: `Bearer ${room.tokens.editor}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+		body: body ? JSON.stringify(body) : undefined
+	});
+	const json = (await res.json()) as Obj;
+	if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${json.message}`);
+	return json;
 }
 
 // ---------------------------------------------------------------------------------------------

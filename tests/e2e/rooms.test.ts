@@ -73,7 +73,7 @@ describe('rooms and files in the browser', () => {
 		const link = u.page.locator('ul.recent li a', { hasText: 'Launch rehearsal' });
 		await link.waitFor();
 		expect(await link.getAttribute('href')).toMatch(new RegExp(`^/r/${id}#token=[A-Za-z0-9_-]+$`));
-		expect(await u.page.locator('ul.recent li').first().innerText()).toContain('editor');
+		expect(await u.page.locator('ul.recent li').first().innerText()).toContain('facilitator'); // the creator runs the room
 
 		// The recent entry opens the room again.
 		await link.click();

@@ -36,7 +36,7 @@ function kubeApi(room: CreatedRoom) {
 const clock = (room: CreatedRoom, body: Obj) =>
 	fetch(`${h.origin}/api/rooms/${room.id}/clock`, {
 		method: 'POST',
-		headers: { authorization: `Bearer ${room.tokens.editor}`, 'content-type': 'application/json' },
+		headers: { authorization: `Bearer ${room.tokens.facilitator}`, 'content-type': 'application/json' },
 		body: JSON.stringify(body)
 	}).then((r) => r.json() as Promise<Obj>);
 

@@ -24,7 +24,7 @@ import type { RoomInfo as ApiRoomInfo } from '../../src/lib/rooms/api-client';
 if (process.getMaxListeners() < 1000) process.setMaxListeners(1000);
 
 /** What `POST /api/rooms` answers (the editor's view of a new room: both tokens present). */
-export type RoomInfo = ApiRoomInfo & { tokens: { editor: string; viewer: string } };
+export type RoomInfo = ApiRoomInfo & { tokens: { facilitator: string; editor: string; viewer: string } };
 
 export interface ServerOptions {
 	limits?: Partial<Limits>;

@@ -1,6 +1,6 @@
 /**
- * Roles and refusals: viewers are read-only on the socket (their updates are dropped, they still
- * receive everyone's) and on the HTTP API (403 Status); missing or wrong tokens, unknown rooms and
+ * Roles and refusals: viewers are read-only on the socket (their edits are refused and they
+ * resync; they still receive everyone's) and on the HTTP API (403 Status); missing or wrong tokens, unknown rooms and
  * foreign Origins are refused with 401 / 4401, 4404 and 4403.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,38 +44,34 @@ async function expectStatus(res: Response, code: number, reason: string): Promis
 }
 
 describe('viewers on the collaboration socket', () => {
-	it("drops a viewer's edits: they never reach the server or other clients", async () => {
+	it("refuses a viewer's edits: they never reach the server or other clients, and the viewer resyncs", async () => {
 		const editor = server.client(room.id, room.tokens.editor);
 		const viewer = server.client(room.id, room.tokens.viewer);
 		await Promise.all([editor.when((s) => s.synced), viewer.when((s) => s.synced)]);
 		const path = 'app/service.yaml';
 		const before = fileText(editor.doc, path).toString();
+		const notices: string[] = [];
+		viewer.on('notice', (n) => notices.push(n.code));
+		const reset = new Promise((resolve) => viewer.on('reset', resolve));
 
 		fileText(viewer.doc, path).insert(0, 'VIEWER-EDIT\n');
-		// Messages of one socket are handled in order: once the editor sees the viewer's awareness
-		// change (sent after the edit), the server has already handled (and dropped) the edit.
-		viewer.awareness.setLocalStateField('probe', 'after-edit');
-		await waitUntil(
-			() => [...editor.awareness.getStates().values()].some((s) => s.probe === 'after-edit'),
-			"the viewer's awareness to reach the editor"
-		);
+		// Refused like an edit over a limit: a notice, then the viewer starts over from the server's state.
+		await reset;
+		expect(notices).toContain('read-only');
+		await viewer.when((s) => s.synced);
 		const serverDoc = await server.serverDoc(room.id);
 		expect(fileText(serverDoc, path).toString()).toBe(before);
 		expect(fileText(editor.doc, path).toString()).toBe(before);
-		expect(viewer.status.pending).toBe(true); // never acknowledged
+		expect(fileText(viewer.doc, path).toString()).toBe(before);
 
 		// Viewers still receive everyone else's edits.
 		fileText(editor.doc, path).insert(0, '# editor was here\n');
 		await settled(editor);
-		// (The viewer keeps its own dropped edit locally; the two inserts at 0 may come in either order.)
-		await waitUntil(
-			() => fileText(viewer.doc, path).toString().replace('VIEWER-EDIT\n', '') === '# editor was here\n' + before,
-			'the edit to reach the viewer'
-		);
+		await waitUntil(() => fileText(viewer.doc, path).toString() === '# editor was here\n' + before, 'the edit to reach the viewer');
 		expect(fileText(serverDoc, path).toString()).toBe('# editor was here\n' + before);
 		expect(fileText(editor.doc, path).toString()).not.toContain('VIEWER-EDIT');
 
-		// A viewer that joins later gets the server's state, without the dropped edit.
+		// A viewer that joins later gets the server's state, without the refused edit.
 		const late = server.client(room.id, room.tokens.viewer);
 		await late.when((s) => s.synced);
 		expect(snapshot(late.doc)).toEqual(snapshot(serverDoc));

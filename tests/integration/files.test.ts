@@ -145,13 +145,13 @@ describe('persistence across a restart', () => {
 		expect((await files(server, room, { method: 'POST', body: { path: 'later/added.yaml', content: 'a: 1\n' } })).status).toBe(201);
 		expect((await files(server, room, { method: 'PATCH', body: { from: 'nodes', to: 'cluster/nodes' } })).status).toBe(200);
 		expect((await files(server, room, { method: 'DELETE', query: '?path=app/configmap.yaml' })).status).toBe(200);
-		expect((await server.api(`/api/rooms/${gone.id}`, { method: 'DELETE', token: gone.tokens.editor })).status).toBe(200);
+		expect((await server.api(`/api/rooms/${gone.id}`, { method: 'DELETE', token: gone.tokens.facilitator })).status).toBe(200);
 		const want = snapshot(await server.serverDoc(room.id));
-		const described = await (await server.api(`/api/rooms/${room.id}`, { token: room.tokens.editor })).json();
+		const described = await (await server.api(`/api/rooms/${room.id}`, { token: room.tokens.facilitator })).json();
 		await server.stop({ keepData: true });
 
 		server = await startServer({ dataDir });
-		const res = await server.api(`/api/rooms/${room.id}`, { token: room.tokens.editor });
+		const res = await server.api(`/api/rooms/${room.id}`, { token: room.tokens.facilitator });
 		expect(res.status).toBe(200);
 		const again = await res.json();
 		expect({ ...again, links: undefined }).toEqual({ ...described, links: undefined });

@@ -25,7 +25,7 @@ export interface KubectlResult {
 export interface KubeRoom {
 	origin: string;
 	roomId: string;
-	tokens: { editor: string; viewer: string };
+	tokens: { facilitator: string; editor: string; viewer: string };
 	converge: Converge;
 	config: Config;
 	dir: string;
@@ -62,7 +62,7 @@ export async function startKubeRoom(opts: { controllers?: string; starter?: stri
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	const origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
 	const created = await fetch(`${origin}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ starter: opts.starter ?? 'blank', name: 'kubectl test' }) });
-	const room = (await created.json()) as { id: string; tokens: { editor: string; viewer: string } };
+	const room = (await created.json()) as { id: string; tokens: { facilitator: string; editor: string; viewer: string } };
 	const kubeconfigs: Record<string, string> = {};
 	for (const role of ['editor', 'viewer']) {
 		const res = await fetch(`${origin}/api/rooms/${room.id}/kubeconfig?role=${role}`, { headers: { authorization: `Bearer ${room.tokens.editor}` } });
@@ -109,7 +109,8 @@ export async function startKubeRoom(opts: { controllers?: string; starter?: stri
 
 	const api: KubeRoom['api'] = (path, init = {}) => {
 		const headers = new Headers(init.headers);
-		const token = init.token === undefined ? room.tokens.editor : init.token;
+		// The room's creator (the facilitator) may do everything an editor may, and run the room.
+		const token = init.token === undefined ? room.tokens.facilitator : init.token;
 		if (token) headers.set('authorization', `Bearer ${token}`);
 		return fetch(origin + path, { ...init, headers });
 	};

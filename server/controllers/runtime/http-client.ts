@@ -8,6 +8,8 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { ApiError, type ApiErrorCause, type ApplyOptions, type KubeObject, type ResourceRef, type WatchEvent, type WatchOptions } from '../../../src/lib/controllers/types';
 import { query, resourcePath } from '../../../src/lib/kube-client/paths';
+import { apiErrorOf } from '../../../src/lib/kube-client/errors';
+import { JsonLineSplitter } from '../../../src/lib/kube-client/json-lines';
 import { RestKubeClient, watchQuery } from '../../../src/lib/kube-client/rest-client';
 
 export { resourcePath };
@@ -65,16 +67,10 @@ export class HttpKubeClient extends RestKubeClient {
 			onEnd(err);
 		};
 		const req = request(this.url(path), { method: 'GET', agent: this.o.agent, headers: this.headers() }, (res) => {
-			if (res.statusCode !== 200) return void readBody(res).then((b) => end(apiError(res.statusCode ?? 500, b)), end);
-			res.setEncoding('utf8');
-			let buf = '';
-			res.on('data', (chunk: string) => {
-				buf += chunk;
-				let nl: number;
-				while ((nl = buf.indexOf('\n')) >= 0) {
-					const line = buf.slice(0, nl).trim();
-					buf = buf.slice(nl + 1);
-					if (!line) continue;
+			if (res.statusCode !== 200) return void readBody(res).then((b) => end(apiErrorOf(res.statusCode ?? 500, b)), end);
+			const lines = new JsonLineSplitter();
+			res.on('data', (chunk: Buffer) => {
+				for (const line of lines.push(chunk)) {
 					// Events are handled while the request is held: a watch event is work, too.
 					const release = this.o.hold?.();
 					try {
@@ -119,7 +115,7 @@ export class HttpKubeClient extends RestKubeClient {
 				readBody(res).then((text) => {
 					const code = res.statusCode ?? 500;
 					if (code >= 200 && code < 300) resolve((text ? JSON.parse(text) : {}) as T);
-					else reject(apiError(code, text || `${method} ${path}: HTTP ${code}`));
+					else reject(apiErrorOf(code, text, `${method} ${path}: `));
 				}, reject);
 			});
 			req.on('error', reject);
@@ -138,11 +134,3 @@ function readBody(res: IncomingMessage): Promise<string> {
 	});
 }
 
-function apiError(code: number, text: string): ApiError {
-	try {
-		const s = JSON.parse(text) as { reason?: string; message?: string; details?: { causes?: ApiErrorCause[] } };
-		return new ApiError(code, s.reason ?? '', s.message ?? text, s.details?.causes ?? []);
-	} catch {
-		return new ApiError(code, '', text || `HTTP ${code}`);
-	}
-}

@@ -13,7 +13,12 @@ export interface Rng {
 	int(n: number): number;
 	/** `n` characters from `alphabet` (names, suffixes). */
 	string(n: number, alphabet?: string): string;
-	/** A new generator seeded from this one's next output and `label` (one stream per component). */
+	/**
+	 * A new generator seeded from this one's seed and `label` (one stream per component). It draws
+	 * nothing, so forks do not depend on their order or on the draws before them (the API server
+	 * forks on its first request, racing the controllers); the same label gives the same stream,
+	 * so a label used again (after a reload) must say what differs (`apiserver@<revision>`).
+	 */
 	fork(label: string): Rng;
 }
 
@@ -68,7 +73,7 @@ export function createRng(seed: number): Rng {
 			for (let i = 0; i < n; i++) s += alphabet[rng.int(alphabet.length)];
 			return s;
 		},
-		fork: (label) => createRng(fnv1a32(label, u32()))
+		fork: (label) => createRng(fnv1a32(label, seed >>> 0))
 	};
 	return rng;
 }

@@ -49,6 +49,8 @@ type Events = {
 	sync: (e: SyncEvent) => void;
 	/** The doc was replaced (after a refused edit); rebind editors to `client.doc`. */
 	reset: (doc: Y.Doc) => void;
+	/** Every room event, of any type (the typed events above are emitted too). */
+	event: (e: RoomEvent) => void;
 };
 
 const FINAL_CLOSES: Record<number, string> = {
@@ -113,6 +115,7 @@ export class RoomClient extends ObservableV2<Events> {
 			} else if (event.type === 'notice') this.emit('notice', [event]);
 			else if (event.type === 'clock') this.emit('clock', [event]);
 			else if (event.type === 'sync') this.emit('sync', [event]);
+			this.emit('event', [event]);
 		};
 		provider.on('status', ({ status }) => {
 			if (status === 'connected') this.everConnected = true;

@@ -35,3 +35,33 @@ export function loadIdentity(storage: Pick<Storage, 'getItem' | 'setItem'> = loc
 export function saveIdentity(id: Identity, storage: Pick<Storage, 'setItem'> = localStorage): void {
 	storage.setItem(KEY, JSON.stringify({ name: id.name, color: id.color }));
 }
+
+/** Whether this browser has a saved name (a first join asks for one). */
+export function hasSavedIdentity(storage: Pick<Storage, 'getItem'> = localStorage): boolean {
+	try {
+		return typeof JSON.parse(storage.getItem(KEY) ?? 'null')?.name === 'string';
+	} catch {
+		return false;
+	}
+}
+
+const PARTICIPANT_KEY = 'converge.participant';
+
+/**
+ * This browser's secret participant key (128 random bits, kept in localStorage). It goes to the
+ * server after the room token (`sessionToken`); the server shows everyone only a hash of it, the
+ * participant id, so the facilitator can give this browser a role nobody else can borrow.
+ */
+export function participantKey(storage: Pick<Storage, 'getItem' | 'setItem'> = localStorage, random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
+	const saved = storage.getItem(PARTICIPANT_KEY);
+	if (saved && /^[A-Za-z0-9_-]{22}$/.test(saved)) return saved;
+	const bytes = random(new Uint8Array(16));
+	const key = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+	storage.setItem(PARTICIPANT_KEY, key);
+	return key;
+}
+
+/** The token this browser sends: the link's token with its participant key (`<token>.<key>`). */
+export function sessionToken(token: string, key: string): string {
+	return `${token}.${key}`;
+}

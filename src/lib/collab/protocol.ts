@@ -50,7 +50,7 @@ export const CLOSE = {
 } as const;
 
 /** Roles a token grants in a room. */
-export type Role = 'editor' | 'viewer';
+export type Role = 'facilitator' | 'editor' | 'viewer';
 
 /** A notice the server sends to one connection (a limit hit, a dropped edit). */
 export interface Notice {
@@ -165,4 +165,43 @@ export interface SyncEvent {
 	objects: SyncObjectState[];
 }
 
-export type RoomEvent = Notice | AnalysisEvent | ClockEvent | SyncEvent;
+/** Sent to one connection: the role the server grants it now (changes live when the facilitator changes it). */
+export interface RoleEvent {
+	type: 'role';
+	role: Role;
+	/** The role of the link's token (what the participant has without the facilitator's change). */
+	base: Role;
+	/** This browser's participant id (a hash of its secret participant key), when it sent one. */
+	participant?: string;
+}
+
+/** A participant present in the room, as the server resolved it (not what clients claim in awareness). */
+export interface ParticipantRole {
+	participant: string;
+	role: Role;
+	base: Role;
+	/** Awareness client ids of this participant's connections (to match presence entries). */
+	clientIds: number[];
+}
+
+/** Everyone present with their effective role; sent on every join, leave and role change. */
+export interface RolesEvent {
+	type: 'roles';
+	participants: ParticipantRole[];
+}
+
+/** Files only the facilitator may change (a folder's path locks everything under it). */
+export interface LocksEvent {
+	type: 'locks';
+	paths: string[];
+}
+
+/** The facilitator asked everyone to follow a peer (`leader`: its awareness client id), or stopped (`null`). */
+export interface FollowEvent {
+	type: 'follow';
+	leader: number | null;
+	/** Display name of the leader. */
+	name?: string;
+}
+
+export type RoomEvent = Notice | AnalysisEvent | ClockEvent | SyncEvent | RoleEvent | RolesEvent | LocksEvent | FollowEvent | import('../lessons/types').LessonEvent | import('../faults/types').FaultsEvent;

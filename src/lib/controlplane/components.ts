@@ -11,7 +11,7 @@ export const COMPONENTS = [
 	{ id: 'scheduler', label: 'kube-scheduler', side: 'right' },
 	{ id: 'kubelet', label: 'kubelets', side: 'right' },
 	{ id: 'kube-proxy', label: 'kube-proxy', side: 'right' },
-	{ id: 'applier', label: 'applier (the room files)', side: 'right' },
+	{ id: 'applier', label: 'converge: applier, lessons, faults', side: 'right' },
 	{ id: 'kubectl', label: 'kubectl', side: 'right' },
 	{ id: 'browser', label: 'browsers (this page, the views)', side: 'right' },
 	{ id: 'other', label: 'other clients', side: 'right' }

@@ -5,13 +5,14 @@
  *
  * @module
  */
-import { ApiError } from '../controllers/types';
+import { ApiError, type ApiErrorCause } from '../controllers/types';
 
 export function apiErrorOf(httpCode: number, body: string, what = ''): ApiError {
 	try {
-		const s = JSON.parse(body) as { kind?: string; reason?: string; message?: string; code?: number };
+		const s = JSON.parse(body) as { kind?: string; reason?: string; message?: string; code?: number; details?: { causes?: ApiErrorCause[] } };
 		if (s && typeof s === 'object' && (s.kind === 'Status' || s.message !== undefined)) {
-			return new ApiError(typeof s.code === 'number' && s.code > 0 ? s.code : httpCode, s.reason ?? '', s.message ?? `${what}HTTP ${httpCode}`.trim());
+			const causes = Array.isArray(s.details?.causes) ? s.details.causes : [];
+			return new ApiError(typeof s.code === 'number' && s.code > 0 ? s.code : httpCode, s.reason ?? '', s.message ?? `${what}HTTP ${httpCode}`.trim(), causes);
 		}
 	} catch {
 		/* not JSON: fall through */

@@ -7,6 +7,7 @@
  */
 import type { AnalysisEvent, Diagnostic } from '../collab/protocol';
 import { customKindsOf, parseManifestFile, type CustomKind, type ParsedFile, type ParsedObject } from './manifest';
+import { schedulerConfigDiagnostics } from '../scheduler/config-file';
 
 /** Identity of an object in a cluster: kind (with group), namespace, name. */
 export function objectKey(o: { apiVersion: string; kind: string; namespace?: string; name: string }): string {
@@ -27,6 +28,8 @@ export class RoomAnalyzer {
 
 		const diagnostics: Record<string, Diagnostic[]> = {};
 		for (const f of parsed) diagnostics[f.path] = [...f.diagnostics];
+		// Objects read by a component with its own validation (kube-scheduler's config ConfigMap).
+		for (const f of parsed) diagnostics[f.path].push(...f.objects.flatMap((o) => schedulerConfigDiagnostics(o, f.path, files.get(f.path) ?? '')));
 		const seen = new Map<string, ParsedObject>();
 		const objects: ParsedObject[] = [];
 		for (const f of [...parsed].sort((a, b) => (a.path < b.path ? -1 : 1))) {

@@ -66,6 +66,16 @@ const BASIC: Binding[] = [
 ];
 
 const ROLE_BINDINGS: Record<string, Binding> = {
+	// The facilitator writes like an editor (workshop powers are the rooms API's, not RBAC's).
+	facilitator: {
+		binding: 'converge:facilitator',
+		role: 'cluster-admin',
+		subject: 'User "facilitator"',
+		rules: [
+			{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+			{ verbs: ['*'], nonResourceURLs: ['*'] }
+		]
+	},
 	editor: {
 		binding: 'converge:editor',
 		role: 'cluster-admin',

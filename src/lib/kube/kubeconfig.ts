@@ -11,7 +11,7 @@ export interface KubeconfigInput {
 	server: string;
 	roomId: string;
 	roomName: string;
-	role: 'editor' | 'viewer';
+	role: 'facilitator' | 'editor' | 'viewer';
 	token: string;
 	/** Base64 of the PEM certificate the server presents (self-signed). */
 	certificateAuthorityData?: string;

@@ -10,6 +10,8 @@ import type { DeclaredObject, Diagnostic } from '../collab/protocol';
 import { lookupKind, versionsOfKind, type KindInfo, type NameRule } from './kinds';
 import { validateName, invalidValue, requiredValue } from './names';
 import { schemaDiagnostics } from './schema-diagnostics';
+import { isRoomConfig } from '../faults/parse';
+import { roomConfigDiagnostics } from '../faults/documents';
 
 /** Bounds on what one file may make the parser do. */
 export const PARSE_LIMITS = {
@@ -131,6 +133,11 @@ function checkDocument(
 		return undefined;
 	}
 	if (!ok) return undefined;
+	// The room's own configuration (FaultSchedule): checked here, never an object of the cluster.
+	if (isRoomConfig(apiVersion)) {
+		for (const d of roomConfigDiagnostics(doc, object)) push({ ...d, source: 'shape' });
+		return undefined;
+	}
 	const info = findKind(apiVersion as string, kind as string, customKinds);
 	if (!info) {
 		const served = versionsOfKind(kind as string);

@@ -82,6 +82,14 @@ export function pullFailure(ref: ImageRef, forced: boolean): string | undefined 
 	return undefined;
 }
 
+/** containerd's message when the registry is down (an injected ImageUnavailable fault). */
+export function unavailableFailure(ref: ImageRef): string {
+	const host = ref.repository.split('/')[0];
+	const registry = host === 'docker.io' ? 'registry-1.docker.io' : host;
+	const tagOrDigest = ref.normalized.slice(ref.repository.length + 1);
+	return `rpc error: code = Unknown desc = failed to pull and unpack image "${ref.normalized}": failed to resolve reference "${ref.normalized}": unexpected status from HEAD request to https://${registry}/v2/${ref.repository.slice(host.length + 1)}/manifests/${tagOrDigest}: 503 Service Unavailable`;
+}
+
 /** How long pulling takes (ms): by size, or `override` seconds (`sim.converge.dev/pull-seconds`). */
 export function pullMs(ref: ImageRef, override?: number): number {
 	if (override !== undefined) return Math.max(0, Math.round(override * 1000));

@@ -32,6 +32,13 @@ export const NODE_CONDITIONS: Array<[string, string, string]> = [
 	['Ready', 'KubeletReady', 'kubelet is posting ready status']
 ];
 
+/** The pressure conditions when a resource runs out (a NodeFull fault): type → reason, message. */
+export const PRESSURE_CONDITIONS: Record<string, [string, string, string]> = {
+	memory: ['MemoryPressure', 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available'],
+	disk: ['DiskPressure', 'KubeletHasDiskPressure', 'kubelet has disk pressure'],
+	pids: ['PIDPressure', 'KubeletHasInsufficientPID', 'kubelet has insufficient PID available']
+};
+
 /** A stable id for a label (machineID: 32 hex; systemUUID, bootID: dashed uuid). */
 function stableId(label: string, dashes: boolean): string {
 	const hex = hexId(label, 32);
@@ -56,12 +63,14 @@ export function nodeIP(n: number): string {
  * The status to post. `ip`: the node's InternalIP; conditions keep their lastTransitionTime while
  * unchanged, and every post renews lastHeartbeatTime.
  */
-export function nodeStatus(node: Obj, ip: string, now: string, images: Obj[]): Obj {
+export function nodeStatus(node: Obj, ip: string, now: string, images: Obj[], pressure: ReadonlySet<string> = new Set()): Obj {
 	const name = node.metadata.name as string;
 	const capacity = nodeCapacity(node);
 	const old: Obj[] = node.status?.conditions ?? [];
-	const conditions = NODE_CONDITIONS.map(([type, reason, message]) => {
-		const status = type === 'Ready' ? 'True' : 'False';
+	const conditions = NODE_CONDITIONS.map(([type, healthyReason, healthyMessage]) => {
+		const under = Object.entries(PRESSURE_CONDITIONS).find(([r, [t]]) => t === type && pressure.has(r))?.[1];
+		const status = type === 'Ready' || under ? 'True' : 'False';
+		const [reason, message] = under ? [under[1], under[2]] : [healthyReason, healthyMessage];
 		const prev = old.find((c) => c.type === type);
 		const lastTransitionTime = prev && prev.status === status ? prev.lastTransitionTime : now;
 		return { type, status, lastHeartbeatTime: now, lastTransitionTime, reason, message };

@@ -28,6 +28,10 @@ export interface PodSimEnv {
 	onEvent(type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
 	/** The pod's volumes that cannot be mounted yet (claims not Bound); none when absent. */
 	unmountedVolumes?(): string[];
+	/** Why pulling `image` fails now (an injected registry fault), if it does. */
+	pullFault?(ref: ImageRef): string | undefined;
+	/** ms after which run `run` of the container crashes (an injected crash), if it does. */
+	crashAfterMs?(container: string, run: number): number | undefined;
 }
 
 /** The volume manager's wait for attach and mount (podAttachAndMountTimeout, 2 min 3 s) and its poll here. */
@@ -74,6 +78,8 @@ export class PodSim {
 	/** Called once the pod's containers all stopped after `terminate`. */
 	onTerminated: (() => void) | undefined;
 	private conditionTimes = new Map<string, { status: string; at: number }>();
+	/** The kubelet's eviction message once the pod is evicted (node pressure). */
+	private evicted: string | undefined;
 
 	constructor(
 		readonly pod: Obj,
@@ -237,7 +243,7 @@ export class PodSim {
 		const pull = present ? PULL.manifestCheckMs : pullMs(c.ref, numKnob(this.pod.metadata, 'pull-seconds', c.name));
 		const end = this.env.images.reserve(now, pull);
 		this.after(end - now, () => {
-			const failure = pullFailure(c.ref, knob(this.pod.metadata, 'image-pull', c.name) === 'fail');
+			const failure = pullFailure(c.ref, knob(this.pod.metadata, 'image-pull', c.name) === 'fail') ?? this.env.pullFault?.(c.ref);
 			if (failure) {
 				this.pullBackoff.next(key, this.now);
 				c.state = { waiting: { reason: 'ErrImagePull', message: failure, failedAt: this.now } };
@@ -267,7 +273,9 @@ export class PodSim {
 		c.ready = false;
 		const sp = c.spec;
 		c.started = !sp.startupProbe;
-		const plan = plannedExit(this.pod, sp, c.init);
+		let plan = plannedExit(this.pod, sp, c.init);
+		const crash = c.init ? undefined : this.env.crashAfterMs?.(c.name, c.runs.length - 1);
+		if (crash !== undefined && (!plan || crash < plan.afterMs)) plan = { afterMs: crash, exitCode: 1, reason: 'Error' };
 		if (plan) this.after(plan.afterMs, () => this.exit(c, plan.exitCode, plan.reason, onSuccess), c);
 		if (!c.init) this.playProbes(c, onSuccess);
 		this.changed();
@@ -376,6 +384,27 @@ export class PodSim {
 		this.pullThen(c, () => this.startContainer(c, onSuccess));
 	}
 
+	/** An injected crash: the running app containers `pick` chooses exit with code 1 after `afterMs`. */
+	crashRunning(pick: (container: string, run: number) => boolean, afterMs: number): void {
+		if (this.terminating || this.stopped) return;
+		for (const c of this.containers) {
+			if (c.init || !c.state.running || !pick(c.name, c.runs.length - 1)) continue;
+			this.after(afterMs, () => this.exit(c, 1, 'Error'), c);
+		}
+	}
+
+	/** Node-pressure eviction: the pod fails with `message` and its containers are killed (1 s grace, as for hard thresholds). */
+	evict(message: string): void {
+		if (this.evicted !== undefined || this.finished) return;
+		this.evicted = message;
+		this.terminate(1);
+		this.changed();
+	}
+
+	isEvicted(): boolean {
+		return this.evicted !== undefined;
+	}
+
 	/** Graceful termination (killPod): preStop hooks, SIGTERM, SIGKILL at the end of `graceSeconds`. */
 	terminate(graceSeconds: number): void {
 		if (this.terminating) return;
@@ -409,6 +438,7 @@ export class PodSim {
 	}
 
 	private phase(): string {
+		if (this.evicted !== undefined) return 'Failed';
 		const apps = this.containers.filter((c) => !c.init);
 		const inits = this.containers.filter((c) => c.init);
 		if (!this.initDone) {
@@ -476,7 +506,9 @@ export class PodSim {
 			this.condition('Ready', !done && unready.length === 0, done ? 'PodCompleted' : 'ContainersNotReady', done ? undefined : readyMsg),
 			this.condition('ContainersReady', !done && unready.length === 0, done ? 'PodCompleted' : 'ContainersNotReady', done ? undefined : readyMsg)
 		];
+		if (this.evicted !== undefined) conditions.push({ ...this.condition('DisruptionTarget', true), reason: 'TerminationByKubelet', message: this.evicted });
 		const status: Obj = { phase, conditions, hostIP: this.env.hostIP, hostIPs: [{ ip: this.env.hostIP }] };
+		if (this.evicted !== undefined) Object.assign(status, { reason: 'Evicted', message: this.evicted });
 		if (this.sandboxReady) Object.assign(status, { podIP: this.env.podIP, podIPs: [{ ip: this.env.podIP }] });
 		status.startTime = rfc(this.startTime);
 		if (inits.length) status.initContainerStatuses = inits.map((c) => this.containerStatus(c));

@@ -15,6 +15,10 @@
  *   Exact over Prefix, then the oldest Ingress.
  * - No match: the `spec.defaultBackend` of the oldest served Ingress that has one, else the
  *   controller's own default backend (404).
+ * - Status (server/controllers/ingress-status.ts): the controller runs on every node with the
+ *   host network, like ingress-nginx's bare-metal DaemonSet without `--publish-service`, so a
+ *   served Ingress's `status.loadBalancer.ingress` lists the nodes' addresses (ExternalIP, else
+ *   InternalIP, as ingress-nginx reports them), sorted.
  *
  * @module
  */
@@ -47,15 +51,39 @@ export function ingressClassOf(ing: KubeObject, classes: KubeObject[]): string |
 	return classes.filter((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true').sort(byAge)[0]?.metadata.name;
 }
 
+/** Why the simulated controller does not serve this Ingress, or undefined when it does. */
+export function notServedReason(ing: KubeObject, classes: KubeObject[]): string | undefined {
+	const cls = ingressClassOf(ing, classes);
+	if (!cls) return 'no ingressClassName and no default IngressClass';
+	if (!classes.some((c) => c.metadata.name === cls)) return `IngressClass "${cls}" does not exist`;
+	return undefined;
+}
+
+/**
+ * `status.loadBalancer.ingress` of a served Ingress: one entry per node the controller runs on
+ * (every node with an address that is not being deleted), ExternalIP else InternalIP, sorted
+ * by address like ingress-nginx's `sortLoadBalancerIngress`.
+ */
+export function ingressStatusAddresses(nodes: KubeObject[]): Array<{ ip: string }> {
+	const ips = new Set<string>();
+	for (const n of nodes) {
+		if (n.metadata.deletionTimestamp) continue;
+		const addrs = (n.status?.addresses ?? []) as Array<{ type: string; address: string }>;
+		const ip = (addrs.find((a) => a.type === 'ExternalIP') ?? addrs.find((a) => a.type === 'InternalIP'))?.address;
+		if (ip) ips.add(ip);
+	}
+	const key = (ip: string) => ip.split('.').map((x) => x.padStart(3, '0')).join('.');
+	return [...ips].sort((a, b) => key(a).localeCompare(key(b))).map((ip) => ({ ip }));
+}
+
 /** Ingresses the simulated controller serves, and the others with why not. */
 export function servedIngresses(cluster: ClusterObjects): { served: KubeObject[]; ignored: Array<{ ingress: KubeObject; reason: string }> } {
 	const classes = cluster.ingressClasses ?? [];
 	const served: KubeObject[] = [];
 	const ignored: Array<{ ingress: KubeObject; reason: string }> = [];
 	for (const ing of [...(cluster.ingresses ?? [])].sort(byAge)) {
-		const cls = ingressClassOf(ing, classes);
-		if (!cls) ignored.push({ ingress: ing, reason: 'no ingressClassName and no default IngressClass' });
-		else if (!classes.some((c) => c.metadata.name === cls)) ignored.push({ ingress: ing, reason: `IngressClass "${cls}" does not exist` });
+		const reason = notServedReason(ing, classes);
+		if (reason) ignored.push({ ingress: ing, reason });
 		else served.push(ing);
 	}
 	return { served, ignored };

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { isLocalEndpoint } from '../proxy/categorize';
 import { cidrContains as inCidr, iptablesRules, saveArgs, type IptTable } from '../proxy/render-iptables';
 import type { Backend, NodeServicePort, NodeTable, VipEntry } from '../proxy/types';
 import type { Protocol } from './types';
@@ -127,7 +128,7 @@ export function walkNode(table: NodeTable, pkt: Packet, origin: Origin, choose: 
 		steps.push({ node, stage: 'nat', chain: mode === 'iptables' ? b.chain : 'KUBE-POSTROUTING', rule: ctx.rule('nat', b.chain, jumps('KUBE-MARK-MASQ')), text: `hairpin: the chosen endpoint is the client itself → KUBE-MARK-MASQ` });
 	}
 	const rule = mode === 'iptables' ? ctx.rule('nat', b.chain, jumps('DNAT')) : mode === 'nftables' ? `chain ${b.nftChain} { meta l4proto ${proto(vip.protocol)} dnat to ${b.endpoint.endpoint} }` : undefined;
-	steps.push({ node, stage: 'nat', chain: mode === 'iptables' ? b.chain : mode === 'nftables' ? b.nftChain : 'IPVS', rule, text: `DNAT ${pkt.dst}:${pkt.port} → ${b.endpoint.endpoint}${b.endpoint.nodeName === node ? ' (endpoint on this node)' : ` (endpoint on ${b.endpoint.nodeName ?? 'another node'})`}` });
+	steps.push({ node, stage: 'nat', chain: mode === 'iptables' ? b.chain : mode === 'nftables' ? b.nftChain : 'IPVS', rule, text: `DNAT ${pkt.dst}:${pkt.port} → ${b.endpoint.endpoint}${isLocalEndpoint(b.endpoint, node) ? ' (endpoint on this node)' : ` (endpoint on ${b.endpoint.nodeName ?? 'another node'})`}` });
 	return { steps, outcome: 'dnat', packet: { ...pkt, dst: b.endpoint.ip, port: b.endpoint.port }, backend: b, service: entry, masquerade: ctx.masq };
 }
 

@@ -160,6 +160,17 @@ describe('packet tracer', () => {
 		expect(r.steps.some((s) => /^numgen random mod 3 vmap \{ 0 : goto endpoint-[A-Z2-7]{8}-shop\/web\/tcp\/http__10\.244\.1\.5\/8080/.test(s.rule ?? ''))).toBe(true);
 	});
 
+	it('a process on a node: nat OUTPUT, masqueraded as off-cluster; no cluster DNS', () => {
+		const r = trace({ from: { node: 'node-b' }, to: '10.96.45.10:80' }, { ...env(), plugin: PLUGINS.none }, seededChooser(createRng(5)));
+		expect(r.steps[0].text).toBe('a process on node node-b (172.18.0.3) opens a connection');
+		expect(r.steps.some((s) => s.chain === 'OUTPUT' && s.rule === '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES')).toBe(true);
+		expect(r.steps.some((s) => s.text === 'source 172.18.0.3 is outside the cluster CIDR 10.244.0.0/16 → KUBE-MARK-MASQ (mark 0x4000)')).toBe(true);
+		expect(r.outcome).toBe('delivered');
+		const dns = trace({ from: { node: 'node-b' }, to: 'web:80' }, env(), seededChooser(createRng(5)));
+		expect(dns).toMatchObject({ outcome: 'nxdomain', verdict: "web does not resolve: a process on node node-b uses the node's resolv.conf, which does not know cluster names" });
+		expect(trace({ from: { node: 'ghost' }, to: 'web:80' }, env(), seededChooser(createRng(5)))).toMatchObject({ outcome: 'invalid', verdict: 'node ghost not found' });
+	});
+
 	it('parses targets', () => {
 		expect(parseTarget('web:80')).toEqual({ host: 'web', port: 80, path: '/', http: false });
 		expect(parseTarget('http://shop.example.com/cart')).toEqual({ host: 'shop.example.com', port: 80, path: '/cart', http: true });

@@ -16,6 +16,7 @@
  * @module
  */
 import type { Rng } from '../clock/rng';
+import { isLocalEndpoint } from '../proxy/categorize';
 import { proxyNode } from '../proxy/model';
 import type { NodeTable } from '../proxy/types';
 import { resolve } from './dns';
@@ -27,8 +28,12 @@ import type { ClusterObjects, Endpoint, KubeObject, Protocol } from './types';
 export type { Chooser, TraceStep } from './trace-proxy';
 
 export interface TraceRequest {
-	/** A pod (`namespace/name`), or an address outside the cluster entering at `node` (default: chosen like a cloud LB would). */
-	from: { pod: string } | { ip: string; node?: string };
+	/**
+	 * A pod (`namespace/name`); a process on a node (its first address, nat OUTPUT, the node's
+	 * resolv.conf); or an address outside the cluster entering at `node` (default: chosen like a
+	 * cloud load balancer would).
+	 */
+	from: { pod: string } | { node: string } | { ip: string; node?: string };
 	/** `name:port`, `ip:port`, or an HTTP target (`http://host/path`, `host/path`) for an Ingress. */
 	to: string;
 	protocol?: Protocol;
@@ -83,7 +88,8 @@ export function trace(req: TraceRequest, env: TraceEnv, choose: Chooser): TraceR
 	if (target.http && ingressHosts(env.cluster).some((h) => h.toLowerCase() === target.host.toLowerCase())) return viaIngress(w, client, target.host, target.path, protocol);
 	let dst = target.host;
 	if (!/^\d+\.\d+\.\d+\.\d+$/.test(dst)) {
-		if (!client.pod) return end(w, 'nxdomain', `${dst} is not an Ingress host, and a client outside the cluster cannot use cluster DNS`);
+		if (!client.pod)
+			return end(w, 'nxdomain', client.origin === 'host' ? `${dst} does not resolve: a process on node ${client.node} uses the node's resolv.conf, which does not know cluster names` : `${dst} is not an Ingress host, and a client outside the cluster cannot use cluster DNS`);
 		const noClusterDns = nodeResolver(client.pod);
 		if (noClusterDns) return end(w, 'nxdomain', `${dst} does not resolve: ${noClusterDns}`);
 		const r = resolve(dst, client.pod.metadata.namespace!, env.cluster);
@@ -122,6 +128,14 @@ function findClient(req: TraceRequest, cluster: ClusterObjects): Client | { erro
 		const host = pod.spec.hostNetwork === true;
 		return { ip, node: pod.spec.nodeName, pod, origin: host ? 'host' : 'pod', text: `pod ${key} (${ip}${host ? ', hostNetwork' : ''}) on ${pod.spec.nodeName} opens a connection` };
 	}
+	if (!('ip' in req.from)) {
+		const name = req.from.node;
+		const node = (cluster.nodes ?? []).find((n) => n.metadata.name === name);
+		if (!node) return { error: `node ${name} not found` };
+		const ip = addresses(node)[0];
+		if (!ip) return { error: `node ${name} has no address yet` };
+		return { ip, node: name, origin: 'host', text: `a process on node ${name} (${ip}) opens a connection` };
+	}
 	return { ip: req.from.ip, node: req.from.node, origin: 'external', text: `client ${req.from.ip} outside the cluster opens a connection` };
 }
 
@@ -143,7 +157,7 @@ function entryNode(w: Walker, dst: string, port: number): string | undefined {
 	// Local, only nodes with a local endpoint (the health check node port answers 200).
 	for (const n of nodes) {
 		const vip = w.env.table(n.metadata.name!)?.services.flatMap((e) => e.vips).find((v) => v.ip === dst && v.port === port);
-		if (vip && (vip.policy === 'Cluster' || vip.backends.some((b) => b.endpoint.nodeName === n.metadata.name))) return n.metadata.name;
+		if (vip && (vip.policy === 'Cluster' || vip.backends.some((b) => isLocalEndpoint(b.endpoint, n.metadata.name!)))) return n.metadata.name;
 	}
 	return undefined;
 }

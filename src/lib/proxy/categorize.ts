@@ -10,6 +10,14 @@ import { iptablesEndpointChain, nftEndpointChain } from './names';
 import type { Backend, EndpointInfo, MasqueradeDecision, NodeServicePort, ProxyConfig, ServicePortInfo, VipEntry } from './types';
 
 const servingTerminating = (ep: EndpointInfo) => ep.serving && ep.terminating;
+const isReady = (ep: EndpointInfo) => ep.ready;
+
+/**
+ * kube-proxy's `IsLocal` (the endpoint's nodeName is this node's hostname). Not stored on a
+ * `Backend`: an entry is shared by every node where it is identical, so locality is asked with
+ * the node at hand; every reader (renderings, JSON, Network view, tracer) asks here.
+ */
+export const isLocalEndpoint = (ep: EndpointInfo, nodeName: string): boolean => !!nodeName && ep.nodeName === nodeName;
 
 /** `topologyModeFromHints` (zone hints): true when the cluster endpoints are filtered by zone. */
 export function zoneHintsApply(endpoints: EndpointInfo[], zone: string | undefined): boolean {
@@ -52,7 +60,8 @@ export function categorizeEndpoints(info: ServicePortInfo, nodeName: string, zon
 	if (eps.length === 0) return { clusterEndpoints, localEndpoints, allReachable: [], hasEndpoints, topologyApplied };
 	if (info.usesCluster) {
 		topologyApplied = zoneHintsApply(eps, zone);
-		clusterEndpoints = eps.filter((ep) => ep.ready && (!topologyApplied || ep.zoneHints!.includes(zone!)));
+		// Usually every endpoint is ready: share the list instead of copying it.
+		clusterEndpoints = !topologyApplied && eps.every(isReady) ? eps : eps.filter((ep) => ep.ready && (!topologyApplied || ep.zoneHints!.includes(zone!)));
 		// No ready endpoint anywhere: fall back to serving+terminating ones, ignoring topology.
 		if (clusterEndpoints.length === 0) clusterEndpoints = eps.filter(servingTerminating);
 		hasEndpoints = clusterEndpoints.length > 0;
@@ -62,12 +71,12 @@ export function categorizeEndpoints(info: ServicePortInfo, nodeName: string, zon
 	let localTerminating = false;
 	for (const ep of eps) {
 		if (ep.ready || servingTerminating(ep)) hasEndpoints = true;
-		if (ep.nodeName !== nodeName) continue;
+		if (!isLocalEndpoint(ep, nodeName)) continue;
 		if (ep.ready) localReady = true;
 		else if (servingTerminating(ep)) localTerminating = true;
 	}
-	if (localReady) localEndpoints = eps.filter((ep) => ep.nodeName === nodeName && ep.ready);
-	else if (localTerminating) localEndpoints = eps.filter((ep) => ep.nodeName === nodeName && servingTerminating(ep));
+	if (localReady) localEndpoints = eps.filter((ep) => isLocalEndpoint(ep, nodeName) && ep.ready);
+	else if (localTerminating) localEndpoints = eps.filter((ep) => isLocalEndpoint(ep, nodeName) && servingTerminating(ep));
 	if (!info.usesCluster) return { clusterEndpoints, localEndpoints, allReachable: localEndpoints, hasEndpoints, topologyApplied };
 	if (!topologyApplied && !localTerminating) return { clusterEndpoints, localEndpoints, allReachable: clusterEndpoints, hasEndpoints, topologyApplied };
 	const union = new Set([...clusterEndpoints, ...localEndpoints]);
@@ -104,9 +113,24 @@ class LazyBackend implements Backend {
 	}
 }
 
+const NO_BACKENDS: Backend[] = [];
+
 function backends(info: ServicePortInfo, eps: EndpointInfo[]): Backend[] {
-	const share = eps.length ? 1 / eps.length : 0;
-	return eps.map((endpoint) => new LazyBackend(endpoint, share, info));
+	if (eps.length === 0) return NO_BACKENDS;
+	const share = 1 / eps.length;
+	const out = new Array<Backend>(eps.length);
+	for (let i = 0; i < eps.length; i++) out[i] = new LazyBackend(eps[i], share, info);
+	return out;
+}
+
+/** Masquerade decisions are few and immutable: one object each, shared by every entry. */
+const EXTERNAL_LOCAL: MasqueradeDecision = Object.freeze({ always: false, offCluster: false, nodeLocal: true, hairpin: true });
+const EXTERNAL_CLUSTER: MasqueradeDecision = Object.freeze({ always: true, offCluster: false, nodeLocal: false, hairpin: true });
+const internalMasq = new WeakMap<ProxyConfig, MasqueradeDecision>();
+function internalDecision(config: ProxyConfig): MasqueradeDecision {
+	let d = internalMasq.get(config);
+	if (!d) internalMasq.set(config, (d = Object.freeze({ always: config.masqueradeAll, offCluster: !config.masqueradeAll && config.clusterCIDR !== '', nodeLocal: false, hairpin: true as const })));
+	return d;
 }
 
 /** The node's entry for one service port. Node-independent unless a Local policy or zone hints apply. */
@@ -114,22 +138,20 @@ export function nodeServicePort(info: ServicePortInfo, nodeName: string, zone: s
 	const c = categorizeEndpoints(info, nodeName, zone);
 	const cluster = backends(info, c.clusterEndpoints);
 	const local = backends(info, c.localEndpoints);
-	const vips: VipEntry[] = [];
-	const internal: MasqueradeDecision = { always: config.masqueradeAll, offCluster: !config.masqueradeAll && config.clusterCIDR !== '', nodeLocal: false, hairpin: true };
-	vips.push({
-		kind: 'ClusterIP',
-		ip: info.clusterIP,
-		port: info.port,
-		protocol: info.protocol,
-		policy: info.internalTrafficPolicy,
-		verdict: !c.hasEndpoints ? 'reject' : info.internalLocal && local.length === 0 ? 'drop' : 'forward',
-		backends: info.internalLocal ? local : cluster,
-		masquerade: internal
-	});
+	const vips: VipEntry[] = [
+		{
+			kind: 'ClusterIP',
+			ip: info.clusterIP,
+			port: info.port,
+			protocol: info.protocol,
+			policy: info.internalTrafficPolicy,
+			verdict: !c.hasEndpoints ? 'reject' : info.internalLocal && local.length === 0 ? 'drop' : 'forward',
+			backends: info.internalLocal ? local : cluster,
+			masquerade: internalDecision(config)
+		}
+	];
 	if (info.externallyAccessible) {
-		const external: MasqueradeDecision = info.externalLocal
-			? { always: false, offCluster: false, nodeLocal: true, hairpin: true }
-			: { always: true, offCluster: false, nodeLocal: false, hairpin: true };
+		const external = info.externalLocal ? EXTERNAL_LOCAL : EXTERNAL_CLUSTER;
 		const base = {
 			protocol: info.protocol,
 			policy: info.externalTrafficPolicy,
@@ -143,5 +165,5 @@ export function nodeServicePort(info: ServicePortInfo, nodeName: string, zone: s
 			vips.push({ kind: 'LoadBalancer', ip, port: info.port, ...base, ...(info.loadBalancerSourceRanges.length ? { sourceRanges: info.loadBalancerSourceRanges } : {}) });
 		if (info.nodePort) vips.push({ kind: 'NodePort', ip: '', port: info.nodePort, ...base });
 	}
-	return { info, ...c, vips };
+	return { info, clusterEndpoints: c.clusterEndpoints, localEndpoints: c.localEndpoints, allReachable: c.allReachable, hasEndpoints: c.hasEndpoints, topologyApplied: c.topologyApplied, vips };
 }

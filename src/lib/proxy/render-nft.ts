@@ -8,7 +8,7 @@
  * @module
  */
 import { masqueradeMark } from './model';
-import { cidrContains } from './render-iptables';
+import { cidrContains, ipv4ToInt } from './render-iptables';
 import type { Backend, NodeTable } from './types';
 import { clusterBackends, localBackends } from './render-iptables';
 
@@ -146,6 +146,8 @@ export function nftTable(t: NodeTable, opts: NftOptions = {}): NftTable {
 			chains.push(chain(names.fw, [`ip saddr != { ${allowed.join(', ')} } drop`]));
 		}
 	}
+	// A set holds each element once (a Service's ports share its ClusterIP).
+	for (const st of [sets.clusterIPs, sets.nodePortIPs]) st.elements = [...new Set(st.elements)];
 	return { sets: [...Object.values(sets), ...affinitySets], chains };
 }
 
@@ -205,22 +207,42 @@ function listRule(rule: string): string {
 
 const hex8 = (m: string) => `0x${parseInt(m, 16).toString(16).padStart(8, '0')}`;
 
-/** `nft list table ip kube-proxy`. */
+/** The order kube-proxy creates its sets and maps in (`setupNFTables`), which `nft list` keeps (by handle). */
+const SET_ORDER = ['cluster-ips', 'nodeport-ips', 'no-endpoint-services', 'no-endpoint-nodeports', 'firewall-ips', 'service-ips', 'service-nodeports'];
+const setRank = (name: string) => (SET_ORDER.includes(name) ? SET_ORDER.indexOf(name) : SET_ORDER.length);
+
+/**
+ * `elements = { … }` as nft prints it (`set_expr_print` / `calculate_delim`): address sets two
+ * per line, sorted by address; map and concatenation elements one per line.
+ */
+function elementsLine(s: NftSet): string {
+	if (s.type !== 'ipv4_addr') return `\t\telements = { ${s.elements.join(',\n\t\t\t     ')} }`;
+	const sorted = [...s.elements].sort((a, b) => (ipv4ToInt(a) ?? 0) - (ipv4ToInt(b) ?? 0));
+	let text = '';
+	sorted.forEach((el, i) => (text += (i === 0 ? '' : i % 2 === 0 ? ',\n\t\t\t     ' : ', ') + el));
+	return `\t\telements = { ${text} }`;
+}
+
+/**
+ * `nft list table ip kube-proxy`, in the layout of a real node's listing (checked against a
+ * kube-proxy 1.31 node's `nft -a list table kube-proxy`): sets and maps first in creation order,
+ * then the chains; a base chain's comment before its `type … hook …` line.
+ */
 export function renderNftList(t: NodeTable, opts: NftOptions = {}): string {
 	const table = nftTable(t, opts);
 	const out = ['table ip kube-proxy {', '\tcomment "rules for kube-proxy"'];
-	for (const s of table.sets) {
+	for (const s of [...table.sets].sort((a, b) => setRank(a.name) - setRank(b.name))) {
 		out.push(`\t${s.kind} ${s.name} {`, `\t\ttype ${s.type}`);
 		if (s.flags) out.push(`\t\tflags ${s.flags}`);
 		if (s.timeout !== undefined) out.push(`\t\ttimeout ${duration(s.timeout)}`);
 		if (s.comment) out.push(`\t\tcomment "${s.comment}"`);
-		if (s.elements.length) out.push(`\t\telements = { ${s.elements.join(',\n\t\t\t     ')} }`);
+		if (s.elements.length) out.push(elementsLine(s));
 		out.push('\t}', '');
 	}
 	for (const c of table.chains) {
 		out.push(`\tchain ${c.name} {`);
-		if (c.hook) out.push(`\t\ttype ${c.hook.type} hook ${c.hook.hook} priority ${priorityName(c.hook.type, c.hook.hook, c.hook.priority)}; policy accept;`);
 		if (c.comment) out.push(`\t\tcomment "${c.comment}"`);
+		if (c.hook) out.push(`\t\ttype ${c.hook.type} hook ${c.hook.hook} priority ${priorityName(c.hook.type, c.hook.hook, c.hook.priority)}; policy accept;`);
 		for (const r of c.rules) out.push(`\t\t${listRule(r)}`);
 		out.push('\t}', '');
 	}

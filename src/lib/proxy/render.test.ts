@@ -87,6 +87,16 @@ describe('nftables rendering', () => {
 		expect(text).toContain('\t\tflags dynamic,timeout\n\t\ttimeout 3h\n');
 		expect(text.endsWith('}\n')).toBe(true);
 	});
+
+	it('prints sets in creation order, addresses two per line and sorted, like a real node\u2019s listing', () => {
+		const text = renderNftList(overall(true));
+		const names = [...text.matchAll(/^\t(?:set|map) (\S+) \{$/gm)].map((m) => m[1]);
+		expect(names.slice(0, 7)).toEqual(['cluster-ips', 'nodeport-ips', 'no-endpoint-services', 'no-endpoint-nodeports', 'firewall-ips', 'service-ips', 'service-nodeports']);
+		// nft's calculate_delim: two addresses per line, continuation lines indented with three tabs and five spaces.
+		expect(text).toMatch(/\tset cluster-ips \{\n\t\ttype ipv4_addr\n\t\tcomment "Active ClusterIPs"\n\t\telements = \{ 172\.30\.0\.41, 172\.30\.0\.42,\n\t\t\t     172\.30\.0\.43, 172\.30\.0\.44,\n/);
+		expect(text).toContain('\tchain reject-chain {\n\t\tcomment "helper for @no-endpoint-services / @no-endpoint-nodeports"\n\t\treject\n\t}');
+		expect(text).toContain('\tchain filter-prerouting-pre-dnat {\n\t\ttype filter hook prerouting priority dstnat - 10; policy accept;\n');
+	});
 });
 
 describe('ipvs rendering', () => {

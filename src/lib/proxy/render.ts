@@ -7,7 +7,8 @@
 import { renderIptablesSave, type IptTable } from './render-iptables';
 import { renderIpvsadm } from './render-ipvs';
 import { renderNftList } from './render-nft';
-import type { NodeTable, ProxyMode } from './types';
+import { isLocalEndpoint } from './categorize';
+import type { Backend, NodeTable, ProxyMode } from './types';
 
 export type RulesFormat = 'iptables' | 'ipvs' | 'nft' | 'json';
 
@@ -49,7 +50,7 @@ export function tableJson(t: NodeTable) {
 			hasEndpoints: e.hasEndpoints,
 			topologyApplied: e.topologyApplied,
 			chains: { iptables: e.info.iptables, nftables: e.info.nft },
-			endpoints: e.info.endpoints.map((ep) => ({ ...ep, local: ep.nodeName === node })),
+			endpoints: e.info.endpoints.map((ep) => ({ ...ep, local: isLocalEndpoint(ep, node) })),
 			vips: e.vips.map((v) => ({
 				kind: v.kind,
 				ip: v.ip || undefined,
@@ -60,11 +61,13 @@ export function tableJson(t: NodeTable) {
 				verdict: v.verdict,
 				masquerade: v.masquerade,
 				sourceRanges: v.sourceRanges,
-				backends: v.backends.map((b) => ({ endpoint: b.endpoint.endpoint, node: b.endpoint.nodeName, local: b.endpoint.nodeName === node, state: b.endpoint.state, probability: b.probability, chain: b.chain })),
-				shortCircuit: v.shortCircuit?.map((b) => ({ endpoint: b.endpoint.endpoint, node: b.endpoint.nodeName, local: b.endpoint.nodeName === node, state: b.endpoint.state, probability: b.probability, chain: b.chain }))
+				backends: v.backends.map((b) => backendJson(b, node)),
+				shortCircuit: v.shortCircuit?.map((b) => backendJson(b, node))
 			}))
 		}))
 	};
 }
+
+const backendJson = (b: Backend, node: string) => ({ endpoint: b.endpoint.endpoint, node: b.endpoint.nodeName, local: isLocalEndpoint(b.endpoint, node), state: b.endpoint.state, probability: b.probability, chain: b.chain });
 
 export type TableJson = ReturnType<typeof tableJson>;

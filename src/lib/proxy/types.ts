@@ -109,7 +109,7 @@ export interface ServicePortInfo {
 
 /**
  * An endpoint a VIP forwards to, with its share of new connections. Locality is not stored (the
- * entry is shared between nodes): it is `endpoint.nodeName === node.name`.
+ * entry is shared between nodes): ask `isLocalEndpoint(backend.endpoint, node)` (categorize.ts).
  */
 export interface Backend {
 	endpoint: EndpointInfo;

@@ -13,9 +13,12 @@ export interface RoomInfo {
 	created: string;
 	role: Role;
 	tokens: Partial<Record<Role, string>>;
-	links: { editor?: string; viewer: string };
+	/** Links by role: the facilitator sees all three, an editor the editor and viewer ones, a viewer its own. */
+	links: Partial<Record<Role, string>> & { viewer: string };
 	files: Array<{ path: string; type: 'file' | 'dir'; bytes?: number }>;
 	participants: number;
+	/** Paths only the facilitator may change. */
+	locked: string[];
 }
 
 export interface StarterInfo {
@@ -63,3 +66,10 @@ export type ClockAction =
 	| { action: 'step'; seconds: number | 'next' }
 	| { action: 'speed'; speed: number | 'max' };
 export const controlClock = (id: string, token: string, action: ClockAction) => call<unknown>('POST', `/api/rooms/${id}/clock`, token, action);
+
+/** Facilitator actions (server/rooms/workshop-api.ts). */
+export const setParticipantRole = (id: string, token: string, participant: string, role: 'editor' | 'viewer') =>
+	call<{ participant: string; role: Role }>('PUT', `/api/rooms/${id}/participants/${participant}`, token, { role });
+export const setLocked = (id: string, token: string, path: string, locked: boolean) => call<{ paths: string[] }>('PUT', `/api/rooms/${id}/locks`, token, { path, locked });
+export const followAll = (id: string, token: string, leader: number | null) => call<unknown>('POST', `/api/rooms/${id}/follow`, token, { leader });
+export const resetCluster = (id: string, token: string) => call<{ message: string }>('POST', `/api/rooms/${id}/reset`, token);

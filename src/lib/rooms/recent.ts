@@ -15,6 +15,7 @@ export interface RecentRoom {
 }
 
 const KEY = 'converge.recentRooms';
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, facilitator: 2 };
 export const MAX_RECENT = 20;
 
 export function loadRecent(storage: Pick<Storage, 'getItem'> = localStorage): RecentRoom[] {
@@ -26,11 +27,11 @@ export function loadRecent(storage: Pick<Storage, 'getItem'> = localStorage): Re
 	}
 }
 
-/** Records a visit; an editor token is never replaced by a viewer token for the same room. */
+/** Records a visit; a token is never replaced by one of a lesser role for the same room. */
 export function rememberRoom(room: Omit<RecentRoom, 'visited'>, storage: Pick<Storage, 'getItem' | 'setItem'> = localStorage): RecentRoom[] {
 	const list = loadRecent(storage);
 	const old = list.find((r) => r.id === room.id);
-	const keep = old && old.role === 'editor' && room.role === 'viewer' ? old : room;
+	const keep = old && RANK[old.role] > RANK[room.role] ? old : room;
 	const next = [{ ...keep, name: room.name, visited: new Date().toISOString() }, ...list.filter((r) => r.id !== room.id)].slice(0, MAX_RECENT);
 	storage.setItem(KEY, JSON.stringify(next));
 	return next;

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { NodeInfo, podInfoOf, podKey, type PodInfo } from './node-info';
+import { hasAffinity, NodeInfo, podInfoOf, podKey, type PodInfo } from './node-info';
 import { nodeTreeOrder, Snapshot } from './snapshot';
 import type { CSINode, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget, PodSelectingObject, StorageClass } from './types';
 
@@ -45,6 +45,8 @@ export class SchedulerCache {
 	private order: NodeInfo[] | undefined;
 	private snap: Snapshot | undefined;
 	private dirty = true;
+	/** A pod with affinity terms was placed or removed since the last snapshot. */
+	private affinityChanged = false;
 
 	get nodeCount(): number {
 		return this.nodes.size;
@@ -84,10 +86,14 @@ export class SchedulerCache {
 			const s = this.snap as { -readonly [K in keyof Snapshot]: Snapshot[K] };
 			s.objects = objects;
 			s.nominated = this.nominatedMap();
-			s.havePodsWithAffinity = this.order.filter((n) => n.podsWithAffinity.length > 0);
-			s.havePodsWithRequiredAntiAffinity = this.order.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
+			// Only a pod with affinity terms can change which nodes hold such pods.
+			if (this.affinityChanged) {
+				s.havePodsWithAffinity = this.order.filter((n) => n.podsWithAffinity.length > 0);
+				s.havePodsWithRequiredAntiAffinity = this.order.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
+			}
 		}
 		this.dirty = false;
+		this.affinityChanged = false;
 		return this.snap;
 	}
 
@@ -200,7 +206,11 @@ export class SchedulerCache {
 	private place(key: string, p: PlacedPod): void {
 		this.placed.set(key, p);
 		const ni = this.nodes.get(p.node);
-		if (ni) ni.addPod(podInfoOf(p.pod));
+		if (ni) {
+			const pi = podInfoOf(p.pod);
+			ni.addPod(pi);
+			if (hasAffinity(pi)) this.affinityChanged = true;
+		}
 		else {
 			const w = this.waiting.get(p.node) ?? new Map<string, Pod>();
 			w.set(key, p.pod);
@@ -211,6 +221,7 @@ export class SchedulerCache {
 
 	private unplace(key: string, p: PlacedPod): void {
 		this.placed.delete(key);
+		if (hasAffinity(podInfoOf(p.pod))) this.affinityChanged = true;
 		if (!this.nodes.get(p.node)?.removePod(p.pod)) this.waiting.get(p.node)?.delete(key);
 		this.changed();
 	}

@@ -74,22 +74,32 @@ function reasonCounts(nodes: readonly NodeVerdict[]): Array<{ plugin: string; re
 }
 
 /** The rows kept: all of them, or the top N by total (ties in node order) with the winner's always in. */
-function keptRows(d: SchedulingDecision, rows: readonly NodeScoreRow[]): NodeScoreRow[] {
-	if (d.numAllNodes <= RECORD_LIMITS.full) return [...rows];
-	const sorted = [...rows].sort((a, b) => b.total - a.total);
-	const out = sorted.slice(0, RECORD_LIMITS.topScored);
-	const winner = d.winner !== undefined && !out.some((r) => r.node === d.winner) ? sorted.find((r) => r.node === d.winner) : undefined;
-	if (winner) out.push(winner);
-	return out;
+function keptRows(d: SchedulingDecision): NodeScoreRow[] {
+	const score = d.score!;
+	if (d.numAllNodes <= RECORD_LIMITS.full) return [...score.rows];
+	const totals = score.totals ?? score.rows.map((r) => r.total);
+	const rowAt = score.rowAt ?? ((i: number) => score.rows[i]);
+	const nodeAt = score.nodeAt ?? ((i: number) => score.rows[i].node);
+	// A stable sort of indices by total, highest first: only the kept rows are built.
+	const order = totals.map((_, i) => i).sort((a, b) => totals[b] - totals[a]);
+	const top = order.slice(0, RECORD_LIMITS.topScored);
+	const winner = d.winner !== undefined ? order.find((i) => nodeAt(i) === d.winner) : undefined;
+	if (winner !== undefined && !top.includes(winner)) top.push(winner);
+	return top.map(rowAt);
 }
 
 /** The SchedulingDecision object for one attempt. */
 export function decisionRecord(d: SchedulingDecision, ctx: RecordContext): { metadata: { name: string; namespace: string }; [k: string]: unknown } {
 	const counts = { feasible: 0, failed: 0, notEvaluated: 0 };
-	for (const v of d.nodes) counts[v.verdict === 'not-evaluated' ? 'notEvaluated' : v.verdict]++;
 	const full = d.numAllNodes <= RECORD_LIMITS.full;
-	const verdicts = full ? d.nodes : d.nodes.filter((v) => v.verdict === 'failed').slice(0, RECORD_LIMITS.failedSample);
-	const rows = d.score ? keptRows(d, d.score.rows) : [];
+	// Above `full` nodes only the failed verdicts matter: read them from the evaluated ones, in node order.
+	const failed = full || !d.evaluated ? d.nodes.filter((v) => v.verdict === 'failed') : [...d.evaluated].filter(([, v]) => v.verdict === 'failed').sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+	if (d.evaluated && !full) {
+		for (const v of d.evaluated.values()) if (v.verdict !== 'not-evaluated') counts[v.verdict]++;
+		counts.notEvaluated = d.numAllNodes - counts.feasible - counts.failed;
+	} else for (const v of d.nodes) counts[v.verdict === 'not-evaluated' ? 'notEvaluated' : v.verdict]++;
+	const verdicts = full ? d.nodes : failed.slice(0, RECORD_LIMITS.failedSample);
+	const rows = d.score ? keptRows(d) : [];
 	const post = d.postFilter;
 	const victims = (post?.details as { chosen?: { victims: Array<{ metadata: { namespace?: string; name: string } }> } } | undefined)?.chosen?.victims;
 	return {
@@ -112,8 +122,8 @@ export function decisionRecord(d: SchedulingDecision, ctx: RecordContext): { met
 		nodes: { total: d.numAllNodes, toFind: d.numNodesToFind, startIndex: d.startIndex, ...counts, complete: full },
 		...(d.nominatedNode ? { nominatedNode: d.nominatedNode } : {}),
 		preFilter: d.preFilter,
-		filter: { reasons: reasonCounts(d.nodes), verdicts: verdicts.filter((v) => full || v.verdict !== 'not-evaluated') },
-		...(d.score ? { score: { plugins: d.score.plugins, skipped: d.score.skipped, rows, rowsOmitted: d.score.rows.length - rows.length } } : {}),
+		filter: { reasons: reasonCounts(failed), verdicts },
+		...(d.score ? { score: { plugins: d.score.plugins, skipped: d.score.skipped, rows, rowsOmitted: (d.score.totals ?? d.score.rows).length - rows.length } } : {}),
 		...(d.ties ? { ties: d.ties } : {}),
 		...(d.winner ? { winner: d.winner } : {}),
 		...(post

@@ -81,6 +81,8 @@ export class CycleState {
 	readonly skipFilterPlugins = new Set<string>();
 	/** Plugins whose PreScore returned Skip: their Score does not run. */
 	readonly skipScorePlugins = new Set<string>();
+	/** The Filter plugins left after PreFilter's Skips (the runtime fills it once per cycle). */
+	activeFilters: Plugin[] | undefined;
 
 	constructor(
 		readonly snapshot: Snapshot,

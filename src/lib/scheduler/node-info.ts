@@ -132,15 +132,15 @@ export class NodeInfo {
 		this.name = node.metadata.name;
 		// Kubelets always report allocatable; hand-written Nodes may carry only capacity.
 		this.allocatable = resourcesOf(node.status?.allocatable ?? node.status?.capacity);
+		this.allowedPodNumber = this.allocatable.get(PODS) ?? 0;
 	}
 
 	get labels(): Record<string, string> {
 		return this.node.metadata.labels ?? {};
 	}
 
-	get allowedPodNumber(): number {
-		return this.allocatable.get(PODS) ?? 0;
-	}
+	/** allocatable pods (read once: `allocatable` never changes for a NodeInfo). */
+	readonly allowedPodNumber: number;
 
 	addPod(pi: PodInfo): void {
 		this.pods.push(pi);

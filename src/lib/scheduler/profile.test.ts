@@ -75,17 +75,19 @@ describe('KubeSchedulerConfiguration → framework', () => {
 			apiVersion: 'kubescheduler.config.k8s.io/v1beta3',
 			kind: 'KubeSchedulerConfiguration',
 			percentageOfNodesToScore: 150,
-			profiles: [{ plugins: { score: { enabled: [{ name: 'TaintToleration', weight: 101 }] } } }]
+			profiles: [{ plugins: { score: { enabled: [{ name: 'TaintToleration', weight: 1.5 }, { name: 'ImageLocality', weight: 500 }] } } }]
 		});
-		expect(errors).toEqual([
+		// Weights have no range check in kube-scheduler (any int32); a fraction fails JSON decoding.
+		expect(errors.map((e) => e.message)).toEqual([
 			'apiVersion: Unsupported value: "kubescheduler.config.k8s.io/v1beta3": supported values: "kubescheduler.config.k8s.io/v1"',
-			'profiles[0].plugins.score.enabled[0].weight: Invalid value: 101: must be in the range [0, 100]',
+			'json: cannot unmarshal number 1.5 into Go struct field Plugin.profiles.plugins.score.enabled.weight of type int32',
 			'percentageOfNodesToScore: Invalid value: 150: not in valid range [0-100]'
 		]);
+		expect(errors.map((e) => e.field)).toEqual(['apiVersion', 'profiles[0].plugins.score.enabled[0].weight', 'percentageOfNodesToScore']);
 	});
 
 	it('unknown plugins fail when the framework is built', () => {
 		const { config } = parseSchedulerConfiguration(cfg({ plugins: { filter: { enabled: [{ name: 'Nope' }] } } }));
-		expect(() => createFramework(config.profiles[0])).toThrow('plugin "Nope" does not exist');
+		expect(() => createFramework(config.profiles[0])).toThrow('FilterPlugin "Nope" does not exist');
 	});
 });

@@ -32,6 +32,15 @@ export interface ProfileConfig {
 	pluginConfig: Record<string, unknown>;
 }
 
+/** One validation error: the field it is about (for editors) and the scheduler's message. */
+export interface ConfigError {
+	field: string;
+	message: string;
+}
+
+/** field.Error's text: `<field>: <type>: <value>: <detail>`. */
+export const fieldError = (field: string, body: string): ConfigError => ({ field, message: `${field}: ${body}` });
+
 export interface SchedulerConfig {
 	/** 0 = adaptive (50 − nodes/125, at least 5%). */
 	percentageOfNodesToScore: number;
@@ -60,26 +69,35 @@ function mergePluginSet(defaults: PluginSet, custom: PluginSet | undefined): Plu
 	return { enabled, disabled };
 }
 
-function pluginSetOf(raw: unknown, path: string, errors: string[]): PluginSet | undefined {
+/** What Go's JSON decoder says when a value is not an int32 (config fields are int32). */
+function notInt32(v: unknown, goField: string): string | undefined {
+	if (Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31) return undefined;
+	const what = typeof v === 'number' ? `number ${v}` : typeof v === 'string' ? 'string' : Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : 'object';
+	return `json: cannot unmarshal ${what} into Go struct field ${goField} of type int32`;
+}
+
+function pluginSetOf(raw: unknown, path: string, errors: ConfigError[]): PluginSet | undefined {
 	if (raw === undefined || raw === null) return undefined;
-	if (typeof raw !== 'object') {
-		errors.push(`${path}: Invalid value: must be an object`);
+	if (typeof raw !== 'object' || Array.isArray(raw)) {
+		errors.push({ field: path, message: `json: cannot unmarshal ${Array.isArray(raw) ? 'array' : typeof raw} into Go struct field Plugins.${path.replace(/\[\d+\]/g, '')} of type v1.PluginSet` });
 		return undefined;
 	}
 	const r = raw as { enabled?: unknown; disabled?: unknown };
 	const list = (x: unknown, p: string): PluginRef[] => {
 		if (x === undefined || x === null) return [];
 		if (!Array.isArray(x)) {
-			errors.push(`${p}: Invalid value: must be a list`);
+			errors.push({ field: p, message: `json: cannot unmarshal ${typeof x} into Go struct field PluginSet.${p.replace(/\[\d+\]/g, '')} of type []v1.Plugin` });
 			return [];
 		}
 		return x.flatMap((e, i) => {
 			if (!e || typeof e.name !== 'string' || !e.name) {
-				errors.push(`${p}[${i}].name: Required value`);
+				errors.push(fieldError(`${p}[${i}].name`, 'Required value'));
 				return [];
 			}
-			if (e.weight !== undefined && (!Number.isInteger(e.weight) || e.weight < 0 || e.weight > 100)) {
-				errors.push(`${p}[${i}].weight: Invalid value: ${JSON.stringify(e.weight)}: must be in the range [0, 100]`);
+			// No range check: any int32 weight is accepted (NewFramework only guards the int64 total).
+			const bad = e.weight !== undefined && e.weight !== null ? notInt32(e.weight, `Plugin.${p.replace(/\[\d+\]/g, '')}.weight`) : undefined;
+			if (bad) {
+				errors.push({ field: `${p}[${i}].weight`, message: bad });
 				return [];
 			}
 			return [{ name: e.name, ...(e.weight !== undefined ? { weight: e.weight } : {}) }];
@@ -88,10 +106,15 @@ function pluginSetOf(raw: unknown, path: string, errors: string[]): PluginSet | 
 	return { enabled: list(r.enabled, `${path}.enabled`), disabled: list(r.disabled, `${path}.disabled`) };
 }
 
-function percentage(v: unknown, path: string, errors: string[]): number | undefined {
+function percentage(v: unknown, path: string, errors: ConfigError[]): number | undefined {
 	if (v === undefined || v === null) return undefined;
-	if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 100) {
-		errors.push(`${path}: Invalid value: ${JSON.stringify(v)}: not in valid range [0-100]`);
+	const bad = notInt32(v, `KubeSchedulerConfiguration.${path.replace(/\[\d+\]/g, '')}`);
+	if (bad) {
+		errors.push({ field: path, message: bad });
+		return undefined;
+	}
+	if ((v as number) < 0 || (v as number) > 100) {
+		errors.push(fieldError(path, `Invalid value: ${v}: not in valid range [0-100]`));
 		return undefined;
 	}
 	return v as number;
@@ -102,8 +125,10 @@ export function defaultProfileConfig(schedulerName = DEFAULT_SCHEDULER_NAME): Pr
 	return { schedulerName, plugins: { multiPoint: { enabled: [...DEFAULT_MULTI_POINT], disabled: [] } }, pluginConfig: {} };
 }
 
-function profileOf(raw: Record<string, unknown>, path: string, errors: string[]): ProfileConfig {
-	const name = typeof raw.schedulerName === 'string' && raw.schedulerName ? raw.schedulerName : DEFAULT_SCHEDULER_NAME;
+function profileOf(raw: Record<string, unknown>, path: string, errors: ConfigError[]): ProfileConfig {
+	// Defaulting fills a missing name; an explicit empty one is an error.
+	const name = raw.schedulerName === undefined || raw.schedulerName === null ? DEFAULT_SCHEDULER_NAME : String(raw.schedulerName);
+	if (!name) errors.push(fieldError(`${path}.schedulerName`, 'Required value'));
 	const rawPlugins = (raw.plugins ?? {}) as Record<string, unknown>;
 	const plugins: PluginsConfig = {
 		multiPoint: mergePluginSet({ enabled: [...DEFAULT_MULTI_POINT], disabled: [] }, pluginSetOf(rawPlugins.multiPoint, `${path}.plugins.multiPoint`, errors))
@@ -114,10 +139,11 @@ function profileOf(raw: Record<string, unknown>, path: string, errors: string[])
 	}
 	const pluginConfig: Record<string, unknown> = {};
 	const pc = raw.pluginConfig;
-	if (pc !== undefined && !Array.isArray(pc)) errors.push(`${path}.pluginConfig: Invalid value: must be a list`);
+	if (pc !== undefined && pc !== null && !Array.isArray(pc))
+		errors.push({ field: `${path}.pluginConfig`, message: `json: cannot unmarshal ${typeof pc} into Go struct field KubeSchedulerProfile.profiles.pluginConfig of type []v1.PluginConfig` });
 	(Array.isArray(pc) ? pc : []).forEach((e: { name?: unknown; args?: unknown }, i) => {
-		if (typeof e?.name !== 'string') errors.push(`${path}.pluginConfig[${i}].name: Required value`);
-		else if (e.name in pluginConfig) errors.push(`${path}.pluginConfig[${i}]: Duplicate value: "${e.name}"`);
+		if (typeof e?.name !== 'string') errors.push(fieldError(`${path}.pluginConfig[${i}].name`, 'Required value'));
+		else if (e.name in pluginConfig) errors.push(fieldError(`${path}.pluginConfig[${i}]`, `Duplicate value: "${e.name}"`));
 		else pluginConfig[e.name] = e.args ?? {};
 	});
 	return { schedulerName: name, percentageOfNodesToScore: percentage(raw.percentageOfNodesToScore, `${path}.percentageOfNodesToScore`, errors), plugins, pluginConfig };
@@ -127,22 +153,23 @@ function profileOf(raw: Record<string, unknown>, path: string, errors: string[])
  * Defaults and checks a KubeSchedulerConfiguration object (already parsed from YAML). Errors
  * are field paths with kube-style messages; plugin wiring errors come from `createFramework`.
  */
-export function parseSchedulerConfiguration(obj: unknown): { config: SchedulerConfig; errors: string[] } {
-	const errors: string[] = [];
+export function parseSchedulerConfiguration(obj: unknown): { config: SchedulerConfig; errors: ConfigError[] } {
+	const errors: ConfigError[] = [];
 	const o = (obj ?? {}) as Record<string, unknown>;
-	if (o.apiVersion !== CONFIG_API_VERSION) errors.push(`apiVersion: Unsupported value: ${JSON.stringify(o.apiVersion)}: supported values: "${CONFIG_API_VERSION}"`);
-	if (o.kind !== CONFIG_KIND) errors.push(`kind: Unsupported value: ${JSON.stringify(o.kind)}: supported values: "${CONFIG_KIND}"`);
+	if (o.apiVersion !== CONFIG_API_VERSION) errors.push(fieldError('apiVersion', `Unsupported value: ${JSON.stringify(o.apiVersion ?? '')}: supported values: "${CONFIG_API_VERSION}"`));
+	if (o.kind !== CONFIG_KIND) errors.push(fieldError('kind', `Unsupported value: ${JSON.stringify(o.kind ?? '')}: supported values: "${CONFIG_KIND}"`));
 	const rawProfiles = Array.isArray(o.profiles) && o.profiles.length ? (o.profiles as Array<Record<string, unknown>>) : [{}];
 	const profiles = rawProfiles.map((p, i) => profileOf(p ?? {}, `profiles[${i}]`, errors));
 	const seen = new Set<string>();
 	profiles.forEach((p, i) => {
-		if (seen.has(p.schedulerName)) errors.push(`profiles[${i}].schedulerName: Duplicate value: "${p.schedulerName}"`);
+		if (seen.has(p.schedulerName)) errors.push(fieldError(`profiles[${i}].schedulerName`, `Duplicate value: "${p.schedulerName}"`));
 		seen.add(p.schedulerName);
 	});
 	const backoff = (v: unknown, def: number, path: string) => {
-		if (v === undefined) return def;
-		if (!Number.isInteger(v) || (v as number) <= 0) {
-			errors.push(`${path}: Invalid value: ${JSON.stringify(v)}: must be greater than 0`);
+		if (v === undefined || v === null) return def;
+		const bad = notInt32(v, `KubeSchedulerConfiguration.${path}`)?.replace('int32', 'int64');
+		if (bad) {
+			errors.push({ field: path, message: bad });
 			return def;
 		}
 		return v as number;
@@ -153,8 +180,14 @@ export function parseSchedulerConfiguration(obj: unknown): { config: SchedulerCo
 		podMaxBackoffSeconds: backoff(o.podMaxBackoffSeconds, 10, 'podMaxBackoffSeconds'),
 		profiles
 	};
+	if (o.parallelism !== undefined && o.parallelism !== null) {
+		const bad = notInt32(o.parallelism, 'KubeSchedulerConfiguration.parallelism');
+		if (bad) errors.push({ field: 'parallelism', message: bad });
+		else if ((o.parallelism as number) <= 0) errors.push(fieldError('parallelism', `Invalid value: ${o.parallelism}: should be an integer value greater than zero`));
+	}
+	if (config.podInitialBackoffSeconds <= 0) errors.push(fieldError('podInitialBackoffSeconds', `Invalid value: ${config.podInitialBackoffSeconds}: must be greater than 0`));
 	if (config.podMaxBackoffSeconds < config.podInitialBackoffSeconds)
-		errors.push(`podMaxBackoffSeconds: Invalid value: ${config.podMaxBackoffSeconds}: must be greater than or equal to PodInitialBackoffSeconds`);
+		errors.push(fieldError('podMaxBackoffSeconds', `Invalid value: ${config.podMaxBackoffSeconds}: must be greater than or equal to PodInitialBackoffSeconds`));
 	return { config, errors };
 }
 

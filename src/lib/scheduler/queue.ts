@@ -90,12 +90,12 @@ class Heap<T> {
 
 export class SchedulingQueue {
 	private readonly active: Heap<QueuedPodInfo>;
-	private readonly backoff: Heap<QueuedPodInfo>;
+	private backoff: Heap<QueuedPodInfo>;
 	private readonly unschedulable = new Map<string, QueuedPodInfo>();
 	/** Pods popped and not yet done → events seen meanwhile. */
 	private readonly inFlight = new Map<string, ClusterEvent[]>();
-	private readonly initialMs: number;
-	private readonly maxMs: number;
+	private initialMs: number;
+	private maxMs: number;
 	private readonly maxUnschedulableMs: number;
 	schedulingCycle = 0;
 
@@ -105,6 +105,16 @@ export class SchedulingQueue {
 		this.maxUnschedulableMs = opts.podMaxInUnschedulableMs ?? DEFAULT_POD_MAX_IN_UNSCHEDULABLE_MS;
 		this.active = new Heap(opts.less);
 		this.backoff = new Heap((a, b) => this.backoffExpiry(a) < this.backoffExpiry(b));
+	}
+
+	/** New backoff bounds (a room's configuration changed): pods backing off are re-ordered by their new expiry. */
+	setBackoff(initialMs: number, maxMs: number): void {
+		if (initialMs === this.initialMs && maxMs === this.maxMs) return;
+		this.initialMs = initialMs;
+		this.maxMs = maxMs;
+		const waiting = [...this.backoff.values()];
+		this.backoff = new Heap((a, b) => this.backoffExpiry(a) < this.backoffExpiry(b));
+		for (const pi of waiting) this.backoff.push(pi);
 	}
 
 	/** calculateBackoffDuration: initial × 2^(attempts−1), capped at the maximum. */

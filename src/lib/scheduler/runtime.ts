@@ -28,6 +28,9 @@ const METHOD: Record<ExtensionPoint, keyof Plugin> = {
 	bind: 'bind'
 };
 
+/** The Go interface name of an extension point (`FilterPlugin`), as NewFramework's errors say it. */
+export const pluginTypeName = (ep: string): string => `${ep[0].toUpperCase()}${ep.slice(1)}Plugin`;
+
 export interface PreFilterOutcome {
 	status: Status;
 	/** Node names every node-limiting PreFilter allows (intersection); undefined = all. */
@@ -63,7 +66,7 @@ export class Framework implements FrameworkHandle {
 			let p = instances.get(name);
 			if (p) return p;
 			const factory = REGISTRY[name];
-			if (!factory) throw new Error(`plugin "${name}" does not exist`);
+			if (!factory) throw new Error(`${pluginTypeName('preFilter')} "${name}" does not exist`);
 			p = factory(profile.pluginConfig[name], profile.schedulerName);
 			instances.set(name, p);
 			return p;
@@ -76,7 +79,8 @@ export class Framework implements FrameworkHandle {
 			if (!instance(ref.name).score || this.weights.has(ref.name)) continue;
 			this.weights.set(ref.name, ref.weight || 1); // weight 0 means "unset": 1
 		}
-		if (points.queueSort.length !== 1) throw new Error(`only one queue sort plugin can be enabled, got ${points.queueSort.length}`);
+		if (points.queueSort.length === 0) throw new Error('no queue sort plugin is enabled');
+		if (points.queueSort.length > 1) throw new Error('only one queue sort plugin can be enabled');
 		if (points.bind.length === 0) throw new Error('at least one bind plugin is needed');
 	}
 
@@ -84,7 +88,8 @@ export class Framework implements FrameworkHandle {
 	private expand(ep: ExtensionPoint, instance: (n: string) => Plugin): Plugin[] {
 		const own = this.profile.plugins[ep];
 		const enabled = (own?.enabled ?? []).map((p) => p.name);
-		for (const n of enabled) if (!instance(n)[METHOD[ep]]) throw new Error(`plugin "${n}" does not extend ${ep} plugin`);
+		for (const n of enabled) if (!REGISTRY[n]) throw new Error(`${pluginTypeName(ep)} "${n}" does not exist`);
+		for (const n of enabled) if (!instance(n)[METHOD[ep]]) throw new Error(`plugin "${n}" does not extend ${pluginTypeName(ep)} plugin`);
 		const disabled = new Set((own?.disabled ?? []).map((p) => p.name));
 		if (disabled.has('*')) return enabled.map(instance);
 		const overrides: string[] = [];
@@ -93,7 +98,7 @@ export class Framework implements FrameworkHandle {
 			const p = instance(ref.name);
 			if (!p[METHOD[ep]] || disabled.has(ref.name)) continue;
 			if (enabled.includes(ref.name)) overrides.push(ref.name);
-			else if (multi.includes(ref.name)) throw new Error(`plugin "${ref.name}" already registered as "${ep}"`);
+			else if (multi.includes(ref.name)) throw new Error(`plugin "${ref.name}" already registered as "${pluginTypeName(ep)}"`);
 			else multi.push(ref.name);
 		}
 		const order = [...new Set([...overrides, ...multi, ...enabled])];
@@ -126,6 +131,7 @@ export class Framework implements FrameworkHandle {
 			if (r.status.isSkip()) {
 				skipped.push(p.name);
 				state.skipFilterPlugins.add(p.name);
+				state.activeFilters = undefined;
 				continue;
 			}
 			if (!r.status.isSuccess()) {
@@ -146,8 +152,9 @@ export class Framework implements FrameworkHandle {
 	}
 
 	runFilter(state: CycleState, pod: Pod, node: NodeInfo): Status {
-		for (const p of this.points.filter) {
-			if (state.skipFilterPlugins.has(p.name)) continue;
+		const filters = (state.activeFilters ??= this.points.filter.filter((p) => !state.skipFilterPlugins.has(p.name)));
+		for (let i = 0; i < filters.length; i++) {
+			const p = filters[i];
 			const s = p.filter!(state, pod, node);
 			if (!s.isSuccess()) return (s.isRejected() ? s : new Status(Code.Error, s.reasons)).withPlugin(p.name);
 		}
@@ -201,13 +208,15 @@ export class Framework implements FrameworkHandle {
 		const columns: PluginScoreColumn[] = [];
 		const skipped: string[] = [];
 		const totals = new Array<number>(nodes.length).fill(0);
+		// One NodeScore per node, reused by every plugin (plugins keep no reference to them).
+		const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: 0 }));
 		for (const p of this.points.score) {
 			if (state.skipScorePlugins.has(p.name)) {
 				skipped.push(p.name);
 				continue;
 			}
-			const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: p.score!(state, pod, n) }));
-			const raw = scores.map((s) => s.score);
+			const raw = new Array<number>(nodes.length);
+			for (let i = 0; i < nodes.length; i++) raw[i] = scores[i].score = p.score!(state, pod, nodes[i]);
 			p.normalizeScore?.(state, pod, scores);
 			const weight = this.weights.get(p.name) ?? 1;
 			for (const s of scores)

@@ -61,10 +61,15 @@ export interface SchedulingDecision {
 	/** The node nominated by an earlier preemption, tried first. */
 	nominatedNode?: { node: string; passed: boolean };
 	preFilter: { skipped: string[]; nodeNames?: string[]; rejectedBy?: string; message?: string };
-	/** In snapshot (node tree) order. */
+	/** In snapshot (node tree) order; built on first read from `evaluated` (read it once the cycle is over). */
 	nodes: NodeVerdict[];
-	/** Present when two or more nodes were feasible. */
-	score?: { plugins: Array<{ name: string; weight: number }>; skipped: string[]; rows: NodeScoreRow[] };
+	/** Snapshot position → verdict, for the nodes that have one (the rest were not evaluated). */
+	evaluated?: ReadonlyMap<number, NodeVerdict>;
+	/**
+	 * Present when two or more nodes were feasible. `rows` (one per scored node, in walk order) is
+	 * built on first read; `totals` and `rowAt` let a bounded record build only the rows it keeps.
+	 */
+	score?: { plugins: Array<{ name: string; weight: number }>; skipped: string[]; rows: NodeScoreRow[]; totals?: readonly number[]; rowAt?: (i: number) => NodeScoreRow; nodeAt?: (i: number) => string };
 	/** The nodes sharing the top total, in the order the reservoir sampling met them. */
 	ties?: string[];
 	winner?: string;
@@ -102,11 +107,28 @@ export function selectHost(names: readonly string[], totals: readonly number[], 
 	return { winner, ties };
 }
 
-function scoreRows(nodes: readonly NodeInfo[], out: ScoreOutcome): NodeScoreRow[] {
-	return nodes.map((n, i) => {
-		const plugins: Record<string, PluginCell> = {};
-		for (const c of out.columns) plugins[c.plugin] = { raw: c.raw[i], normalized: c.normalized[i], weighted: c.normalized[i] * c.weight };
-		return { node: n.name, total: out.totals[i], plugins };
+/** One scored node's row: each plugin's raw, normalized and weighted score, and the total. */
+function scoreRow(nodes: readonly NodeInfo[], out: ScoreOutcome, i: number): NodeScoreRow {
+	const plugins: Record<string, PluginCell> = {};
+	for (const c of out.columns) plugins[c.plugin] = { raw: c.raw[i], normalized: c.normalized[i], weighted: c.normalized[i] * c.weight };
+	return { node: nodes[i].name, total: out.totals[i], plugins };
+}
+
+/** The decision's score section; rows are materialized lazily (at 500 scored nodes that is 4,000 cells a cycle). */
+function scoreSection(plugins: Array<{ name: string; weight: number }>, nodes: readonly NodeInfo[], out: ScoreOutcome): NonNullable<SchedulingDecision['score']> {
+	let rows: NodeScoreRow[] | undefined;
+	const section = {
+		plugins,
+		skipped: out.skipped,
+		get rows() {
+			return (rows ??= nodes.map((_, i) => scoreRow(nodes, out, i)));
+		},
+		totals: out.totals
+	};
+	// Accessors, not data: hidden from comparisons and JSON.
+	return Object.defineProperties(section, {
+		rowAt: { value: (i: number) => (rows ? rows[i] : scoreRow(nodes, out, i)) },
+		nodeAt: { value: (i: number) => nodes[i].name }
 	});
 }
 
@@ -117,6 +139,7 @@ class Cycle {
 	readonly d: SchedulingDecision;
 	readonly state: CycleState;
 	readonly diagnosis: Diagnosis = { nodeToStatus: new Map() };
+	private readonly verdicts = new Map<number, NodeVerdict>();
 	private readonly all: readonly NodeInfo[];
 
 	constructor(
@@ -136,9 +159,23 @@ class Cycle {
 			startIndex: start,
 			nextStartNodeIndex: start,
 			preFilter: { skipped: [] },
-			nodes: snapshot.notEvaluated.slice(),
+			nodes: [],
+			evaluated: this.verdicts,
 			writes: []
 		};
+		// The full per-node list costs O(all nodes) per cycle: only a reader pays for it.
+		const verdicts = this.verdicts;
+		const d = this.d;
+		Object.defineProperty(d, 'nodes', {
+			enumerable: true,
+			configurable: true,
+			get() {
+				const all: NodeVerdict[] = snapshot.notEvaluated.slice();
+				for (const [i, v] of verdicts) all[i] = v;
+				Object.defineProperty(d, 'nodes', { value: all, enumerable: true, writable: true, configurable: true });
+				return all;
+			}
+		});
 		this.state = new CycleState(snapshot, opts.rng);
 	}
 
@@ -150,8 +187,9 @@ class Cycle {
 		return this.d;
 	}
 
-	private setVerdict(v: NodeVerdict): void {
-		this.d.nodes[this.snapshot.position.get(v.node)!] = v;
+	/** `at`: the node's position in the snapshot when the caller knows it. */
+	private setVerdict(v: NodeVerdict, at = this.snapshot.position.get(v.node)!): void {
+		this.verdicts.set(at, v);
 	}
 
 	run(): SchedulingDecision {
@@ -212,20 +250,25 @@ class Cycle {
 		const start = this.d.startIndex;
 		const feasible: NodeInfo[] = [];
 		let processed = 0;
+		const whole = nodes === this.all;
 		for (let i = 0; i < nodes.length && feasible.length < toFind; i++) {
-			const ni = nodes[(start + i) % nodes.length];
+			const k = (start + i) % nodes.length;
+			const ni = nodes[k];
+			const at = whole ? k : this.snapshot.position.get(ni.name)!;
 			const s = this.fw.runFilterWithNominatedPods(this.state, this.pod, ni);
 			processed++;
-			this.d.nextStartNodeIndex = (start + processed) % this.all.length;
 			if (s.isSuccess()) {
 				feasible.push(ni);
-				this.setVerdict({ node: ni.name, verdict: 'feasible' });
-			} else if (!s.isRejected()) return s;
-			else {
+				this.setVerdict(this.snapshot.feasible[at], at);
+			} else if (!s.isRejected()) {
+				this.d.nextStartNodeIndex = (start + processed) % this.all.length;
+				return s;
+			} else {
 				this.diagnosis.nodeToStatus.set(ni.name, s);
-				this.setVerdict(failedVerdict(ni.name, s));
+				this.setVerdict(failedVerdict(ni.name, s), at);
 			}
 		}
+		this.d.nextStartNodeIndex = (start + processed) % this.all.length;
 		return feasible;
 	}
 
@@ -241,7 +284,7 @@ class Cycle {
 			if (!ps.isSuccess()) return ps;
 			const out = this.fw.runScore(this.state, this.pod, feasible);
 			if (!out.status.isSuccess()) return out.status;
-			this.d.score = { plugins: this.fw.scorePlugins(), skipped: out.skipped, rows: scoreRows(feasible, out) };
+			this.d.score = scoreSection(this.fw.scorePlugins(), feasible, out);
 			totals = out.totals;
 		}
 		const sel = selectHost(

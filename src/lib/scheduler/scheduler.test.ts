@@ -24,9 +24,18 @@ describe('Scheduler', () => {
 		expect(r.configVersion).toBe(2);
 	});
 
+	it('the configuration’s backoff bounds apply to the queue', () => {
+		const s = new Scheduler({ clock: new ManualClock(), rng: seededRng(1) });
+		expect(s.setConfiguration({ apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration', podInitialBackoffSeconds: 4, podMaxBackoffSeconds: 20 })).toEqual([]);
+		// initial × 2^(attempts − 1), capped: 4 s, 8 s, 16 s, 20 s.
+		expect([1, 2, 3, 4].map((n) => s.queue.backoffDuration(n))).toEqual([4000, 8000, 16000, 20000]);
+	});
+
 	it('an invalid configuration is refused and the last good one stays', () => {
 		const s = new Scheduler({ clock: new ManualClock(), rng: seededRng(1) });
-		expect(s.setConfiguration({ ...cfg('LeastAllocated'), profiles: [{ plugins: { bind: { disabled: [{ name: '*' }] } } }] })).toEqual(['at least one bind plugin is needed']);
+		expect(s.setConfiguration({ ...cfg('LeastAllocated'), profiles: [{ plugins: { bind: { disabled: [{ name: '*' }] } } }] })).toEqual([
+			{ field: 'profiles[0].plugins', message: 'initializing profiles: creating profile for scheduler name default-scheduler: at least one bind plugin is needed' }
+		]);
 		expect(s.configVersion).toBe(1);
 		s.queue.add(makePod('p'));
 		expect(s.scheduleNext(snapshotOf(nodes))!.decision.result).toBe('scheduled');

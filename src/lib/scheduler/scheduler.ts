@@ -8,7 +8,8 @@
  */
 import type { Clock } from '../clock/clock';
 import type { ClusterEvent, QueuedPodInfo } from './framework';
-import { defaultSchedulerConfig, parseSchedulerConfiguration, DEFAULT_SCHEDULER_NAME, type SchedulerConfig } from './profile';
+import { loadSchedulerConfiguration, type LoadedConfiguration } from './config-validation';
+import { defaultSchedulerConfig, DEFAULT_SCHEDULER_NAME, type ConfigError, type SchedulerConfig } from './profile';
 import { SchedulingQueue } from './queue';
 import type { Rng } from './rng';
 import { createFramework, type Framework } from './runtime';
@@ -54,18 +55,20 @@ export class Scheduler {
 
 	/**
 	 * Applies a KubeSchedulerConfiguration object from the room's files. Returns the errors; when
-	 * there are any, the previous configuration stays in force. Takes effect next cycle.
+	 * there are any, the previous configuration stays in force. Takes effect next cycle (the
+	 * backoff bounds at once; kube-scheduler reads its file only at start, a room's changes live).
 	 */
-	setConfiguration(obj: unknown): string[] {
-		const { config, errors } = parseSchedulerConfiguration(obj);
-		if (errors.length) return errors;
-		try {
-			this.frameworks = frameworksOf(config);
-		} catch (e) {
-			return [(e as Error).message];
-		}
-		this.config = config;
+	setConfiguration(obj: unknown): ConfigError[] {
+		return this.useConfiguration(loadSchedulerConfiguration(obj));
+	}
+
+	/** Puts an already loaded configuration in force (or returns its errors). */
+	useConfiguration(loaded: LoadedConfiguration): ConfigError[] {
+		if (!loaded.config) return loaded.errors;
+		this.frameworks = loaded.frameworks!;
+		this.config = loaded.config;
 		this.configVersion++;
+		this.queue.setBackoff(this.config.podInitialBackoffSeconds * 1000, this.config.podMaxBackoffSeconds * 1000);
 		this.refreshPluginEvents();
 		return [];
 	}
@@ -114,6 +117,6 @@ export function rejectorsOf(d: SchedulingDecision): Set<string> {
 	const out = new Set<string>();
 	if (d.result === 'error') return out;
 	if (d.preFilter.rejectedBy) out.add(d.preFilter.rejectedBy);
-	for (const n of d.nodes) if (n.verdict === 'failed' && n.plugin) out.add(n.plugin);
+	for (const n of d.evaluated?.values() ?? d.nodes) if (n.verdict === 'failed' && n.plugin) out.add(n.plugin);
 	return out;
 }

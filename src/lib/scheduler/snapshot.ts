@@ -70,6 +70,8 @@ export class Snapshot {
 	readonly position: Map<string, number>;
 	/** One shared "not evaluated" verdict per node, copied into each decision record. */
 	readonly notEvaluated: ReadonlyArray<{ node: string; verdict: 'not-evaluated' }>;
+	/** Likewise one shared "feasible" verdict per node (records are built from them each cycle). */
+	readonly feasible: ReadonlyArray<{ node: string; verdict: 'feasible' }>;
 	readonly havePodsWithAffinity: NodeInfo[];
 	readonly havePodsWithRequiredAntiAffinity: NodeInfo[];
 
@@ -92,6 +94,7 @@ export class Snapshot {
 		this.byName = new Map(nodes.map((n) => [n.name, n]));
 		this.position = new Map(nodes.map((n, i) => [n.name, i]));
 		this.notEvaluated = nodes.map((n) => Object.freeze({ node: n.name, verdict: 'not-evaluated' as const }));
+		this.feasible = nodes.map((n) => Object.freeze({ node: n.name, verdict: 'feasible' as const }));
 		this.havePodsWithAffinity = nodes.filter((n) => n.podsWithAffinity.length > 0);
 		this.havePodsWithRequiredAntiAffinity = nodes.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
 	}

@@ -19,11 +19,23 @@ export function normalizedImageName(name: string): string {
 	return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
 }
 
+/** The pod's init and app container images, normalized (memoized per pod object: objects are never mutated). */
+const podImages = new WeakMap<Pod, string[]>();
+function imagesOf(pod: Pod): string[] {
+	let names = podImages.get(pod);
+	if (!names) {
+		names = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])].map((c) => (c.image ? normalizedImageName(c.image) : ''));
+		podImages.set(pod, names);
+	}
+	return names;
+}
+
 /** Σ over init and app containers of size × (nodes having it / all nodes), truncated per image. */
 export function sumImageScores(node: NodeInfo, pod: Pod, totalNumNodes: number): number {
+	if (node.imageStates.size === 0) return 0;
 	let sum = 0;
-	for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) {
-		const st = c.image ? node.imageStates.get(normalizedImageName(c.image)) : undefined;
+	for (const name of imagesOf(pod)) {
+		const st = name ? node.imageStates.get(name) : undefined;
 		if (st) sum += Math.trunc(st.size * (st.numNodes / totalNumNodes));
 	}
 	return sum;

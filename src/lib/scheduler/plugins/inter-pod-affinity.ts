@@ -123,6 +123,12 @@ function processTerms(m: TopoScore, terms: readonly WeightedAffinityTerm[], pod:
 	for (const t of terms) processTerm(m, t, t.weight, pod, ns, node, mult);
 }
 
+/** A node with at least one label (without allocating its key list). */
+function hasLabels(node: Node): boolean {
+	for (const _ in node.metadata.labels ?? {}) return true;
+	return false;
+}
+
 /** PreScore's per-topology scores; undefined means Skip (nothing matched anywhere). */
 export function computeTopologyScore(snap: Snapshot, pod: Pod, args: InterPodAffinityArgs): TopoScore | undefined {
 	const pi = podInfoOf(pod);
@@ -133,8 +139,9 @@ export function computeTopologyScore(snap: Snapshot, pod: Pod, args: InterPodAff
 	const m: TopoScore = new Map();
 	for (const ni of hasConstraints ? snap.nodes : snap.havePodsWithAffinity) {
 		const node = ni.node;
-		if (Object.keys(node.metadata.labels ?? {}).length === 0) continue;
-		for (const e of hasConstraints ? ni.pods : ni.podsWithAffinity) {
+		const existing = hasConstraints ? ni.pods : ni.podsWithAffinity;
+		if (existing.length === 0 || !hasLabels(node)) continue;
+		for (const e of existing) {
 			const ens = nsLabelsOf(snap, e.pod);
 			processTerms(m, pi.preferredAffinityTerms, e.pod, ens, node, 1);
 			processTerms(m, pi.preferredAntiAffinityTerms, e.pod, ens, node, -1);

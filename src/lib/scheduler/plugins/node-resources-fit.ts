@@ -37,7 +37,7 @@ export interface NodeResourcesFitArgs {
 	};
 }
 
-const preFilterKey = stateKey<Resources>('PreFilter' + NAME);
+const preFilterKey = stateKey<Array<[string, number]>>('PreFilter' + NAME);
 const preScoreKey = stateKey<number[]>('PreScore' + NAME);
 
 export interface InsufficientResource {
@@ -48,31 +48,43 @@ export interface InsufficientResource {
 	capacity: number;
 }
 
-/** fitsRequest: every resource the node lacks for the pod, in the real order. */
-export function insufficientResources(req: Resources, node: NodeInfo, args: NodeResourcesFitArgs = {}): InsufficientResource[] {
-	const out: InsufficientResource[] = [];
-	if (node.pods.length + 1 > node.allowedPodNumber)
-		out.push({ resource: 'pods', reason: REASON_TOO_MANY_PODS, requested: 1, used: node.pods.length, capacity: node.allowedPodNumber });
+/** The requested resources Filter checks, in the real order (cpu, memory, ephemeral-storage, then scalars). */
+export function checkedRequests(req: Resources, args: NodeResourcesFitArgs = {}): Array<[string, number]> {
+	const out: Array<[string, number]> = [];
 	let any = false;
 	for (const v of req.values()) if (v !== 0) any = true;
 	if (!any) return out;
-	const check = (name: string) => {
+	for (const name of [CPU, MEMORY, EPHEMERAL_STORAGE]) {
 		const want = req.get(name) ?? 0;
-		const alloc = node.allocatable.get(name) ?? 0;
-		const used = node.requested.get(name) ?? 0;
-		if (want > 0 && want > alloc - used) out.push({ resource: name, reason: insufficient(name), requested: want, used, capacity: alloc });
-	};
-	check(CPU);
-	check(MEMORY);
-	check(EPHEMERAL_STORAGE);
+		if (want > 0) out.push([name, want]);
+	}
 	const ignored = new Set(args.ignoredResources ?? []);
 	const ignoredGroups = new Set(args.ignoredResourceGroups ?? []);
 	for (const [name, want] of req) {
-		if (name === CPU || name === MEMORY || name === EPHEMERAL_STORAGE || name === 'pods' || want === 0) continue;
+		if (name === CPU || name === MEMORY || name === EPHEMERAL_STORAGE || name === 'pods' || want <= 0) continue;
 		if (isExtendedResource(name) && (ignored.has(name) || ignoredGroups.has(name.split('/')[0]))) continue;
-		check(name);
+		out.push([name, want]);
 	}
 	return out;
+}
+
+/** fitsRequest over the checked requests: every resource the node lacks for the pod, in order. */
+function missingOn(checked: ReadonlyArray<[string, number]>, node: NodeInfo): InsufficientResource[] {
+	const out: InsufficientResource[] = [];
+	if (node.pods.length + 1 > node.allowedPodNumber)
+		out.push({ resource: 'pods', reason: REASON_TOO_MANY_PODS, requested: 1, used: node.pods.length, capacity: node.allowedPodNumber });
+	for (let i = 0; i < checked.length; i++) {
+		const [name, want] = checked[i];
+		const alloc = node.allocatable.get(name) ?? 0;
+		const used = node.requested.get(name) ?? 0;
+		if (want > alloc - used) out.push({ resource: name, reason: insufficient(name), requested: want, used, capacity: alloc });
+	}
+	return out;
+}
+
+/** fitsRequest: every resource the node lacks for the pod, in the real order. */
+export function insufficientResources(req: Resources, node: NodeInfo, args: NodeResourcesFitArgs = {}): InsufficientResource[] {
+	return missingOn(checkedRequests(req, args), node);
 }
 
 function scorerFor(args: NodeResourcesFitArgs): { resources: ResourceSpec[]; scorer: Scorer } {
@@ -94,12 +106,11 @@ export function create(rawArgs?: unknown): Plugin {
 	return {
 		name: NAME,
 		preFilter(state, pod) {
-			state.write(preFilterKey, podRequests(pod));
+			state.write(preFilterKey, checkedRequests(podRequests(pod), args));
 			return SUCCESS;
 		},
 		filter(state, pod, node) {
-			const req = state.read(preFilterKey) ?? podRequests(pod);
-			const missing = insufficientResources(req, node, args);
+			const missing = missingOn(state.read(preFilterKey) ?? checkedRequests(podRequests(pod), args), node);
 			if (missing.length === 0) return SUCCESS;
 			return new Status(
 				Code.Unschedulable,

@@ -128,11 +128,12 @@ export function computePreFilterState(snap: Snapshot, pod: Pod, args: PodTopolog
 	const ns = pod.metadata.namespace ?? 'default';
 	for (const ni of snap.nodes) {
 		if (!hasAllKeys(ni.node, constraints)) continue;
-		constraints.forEach((c, i) => {
-			if (!passesInclusion(c, pod, ni.node)) return;
+		for (let i = 0; i < constraints.length; i++) {
+			const c = constraints[i];
+			if (!passesInclusion(c, pod, ni.node)) continue;
 			const v = ni.labels[c.topologyKey];
 			counts[i].set(v, (counts[i].get(v) ?? 0) + countMatching(ni.pods, c.selector, ns));
-		});
+		}
 	}
 	return { constraints, counts };
 }

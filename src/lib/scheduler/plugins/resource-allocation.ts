@@ -27,32 +27,40 @@ export function podScoringRequests(pod: Pod, resources: readonly ResourceSpec[],
 	return resources.map((r) => reqs.get(r.name) ?? 0);
 }
 
-/** calculateResourceAllocatableRequest: [allocatable, requested incl. the pod]; [0, 0] skips. */
-export function allocatableAndRequested(node: NodeInfo, resource: string, podRequest: number, useRequested: boolean): [number, number] {
-	if (podRequest === 0 && isScalarResource(resource) && resource !== EPHEMERAL_STORAGE) return [0, 0];
-	switch (resource) {
-		case CPU:
-			return [node.allocatable.get(CPU) ?? 0, (useRequested ? (node.requested.get(CPU) ?? 0) : node.nonZeroCpu) + podRequest];
-		case MEMORY:
-			return [node.allocatable.get(MEMORY) ?? 0, (useRequested ? (node.requested.get(MEMORY) ?? 0) : node.nonZeroMemory) + podRequest];
-		default:
-			if (!node.allocatable.has(resource)) return [0, 0];
-			return [node.allocatable.get(resource)!, (node.requested.get(resource) ?? 0) + podRequest];
+/**
+ * calculateResourceAllocatableRequest into `alloc[i]`/`req[i]` (allocatable, requested incl. the
+ * pod); allocatable 0 skips the resource.
+ */
+function allocatableAndRequested(node: NodeInfo, resource: string, podRequest: number, useRequested: boolean, alloc: number[], req: number[], i: number): void {
+	alloc[i] = 0;
+	req[i] = 0;
+	if (podRequest === 0 && isScalarResource(resource) && resource !== EPHEMERAL_STORAGE) return;
+	if (resource === CPU) {
+		alloc[i] = node.allocatable.get(CPU) ?? 0;
+		req[i] = (useRequested ? (node.requested.get(CPU) ?? 0) : node.nonZeroCpu) + podRequest;
+	} else if (resource === MEMORY) {
+		alloc[i] = node.allocatable.get(MEMORY) ?? 0;
+		req[i] = (useRequested ? (node.requested.get(MEMORY) ?? 0) : node.nonZeroMemory) + podRequest;
+	} else if (node.allocatable.has(resource)) {
+		alloc[i] = node.allocatable.get(resource)!;
+		req[i] = (node.requested.get(resource) ?? 0) + podRequest;
 	}
+	if (alloc[i] === 0) req[i] = 0;
 }
 
 export type Scorer = (requested: number[], allocatable: number[]) => number;
 
+/** Scratch vectors for `scoreNode` (cycles are synchronous and scorers keep nothing). */
+let scratchRequested: number[] = [];
+let scratchAllocatable: number[] = [];
+
 /** resourceAllocationScorer.score: fills per-resource vectors (allocatable 0 = skipped) and scores. */
 export function scoreNode(node: NodeInfo, podReqs: readonly number[], resources: readonly ResourceSpec[], useRequested: boolean, scorer: Scorer): number {
-	const requested = new Array<number>(resources.length).fill(0);
-	const allocatable = new Array<number>(resources.length).fill(0);
-	for (let i = 0; i < resources.length; i++) {
-		const [alloc, req] = allocatableAndRequested(node, resources[i].name, podReqs[i], useRequested);
-		if (alloc === 0) continue;
-		allocatable[i] = alloc;
-		requested[i] = req;
-	}
+	const n = resources.length;
+	if (scratchRequested.length !== n) [scratchRequested, scratchAllocatable] = [new Array<number>(n), new Array<number>(n)];
+	const requested = scratchRequested;
+	const allocatable = scratchAllocatable;
+	for (let i = 0; i < n; i++) allocatableAndRequested(node, resources[i].name, podReqs[i], useRequested, allocatable, requested, i);
 	return scorer(requested, allocatable);
 }
 
@@ -68,23 +76,24 @@ export function mostRequestedScore(requested: number, capacity: number): number 
 	return idiv(Math.min(requested, capacity) * MAX_NODE_SCORE, capacity);
 }
 
-function weightedMean(resources: readonly ResourceSpec[], per: (i: number) => number, allocatable: number[]): number {
+/** Σ score(resource) × weight / Σ weight over resources with allocatable > 0 (integer). */
+function weightedMean(resources: readonly ResourceSpec[], req: number[], alloc: number[], most: boolean): number {
 	let score = 0;
 	let weights = 0;
 	for (let i = 0; i < resources.length; i++) {
-		if (allocatable[i] === 0) continue;
-		score += per(i) * resources[i].weight;
+		if (alloc[i] === 0) continue;
+		score += (most ? mostRequestedScore(req[i], alloc[i]) : leastRequestedScore(req[i], alloc[i])) * resources[i].weight;
 		weights += resources[i].weight;
 	}
 	return weights === 0 ? 0 : idiv(score, weights);
 }
 
 export function leastAllocatedScorer(resources: readonly ResourceSpec[]): Scorer {
-	return (req, alloc) => weightedMean(resources, (i) => leastRequestedScore(req[i], alloc[i]), alloc);
+	return (req, alloc) => weightedMean(resources, req, alloc, false);
 }
 
 export function mostAllocatedScorer(resources: readonly ResourceSpec[]): Scorer {
-	return (req, alloc) => weightedMean(resources, (i) => mostRequestedScore(req[i], alloc[i]), alloc);
+	return (req, alloc) => weightedMean(resources, req, alloc, true);
 }
 
 export interface ShapePoint {
@@ -131,19 +140,29 @@ export function requestedToCapacityRatioScorer(resources: readonly ResourceSpec[
 
 /** balancedResourceScorer: (1 − std-dev of the usage fractions) × 100, truncated. */
 export function balancedResourceScorer(requested: number[], allocatable: number[]): number {
-	const fractions: number[] = [];
+	let n = 0;
 	let total = 0;
+	let f0 = 0;
+	let f1 = 0;
 	for (let i = 0; i < requested.length; i++) {
 		if (allocatable[i] === 0) continue;
 		const f = Math.min(1, requested[i] / allocatable[i]);
+		if (n === 0) f0 = f;
+		else if (n === 1) f1 = f;
 		total += f;
-		fractions.push(f);
+		n++;
 	}
 	let std = 0;
-	if (fractions.length === 2) std = Math.abs((fractions[0] - fractions[1]) / 2);
-	else if (fractions.length > 2) {
-		const mean = total / fractions.length;
-		std = Math.sqrt(fractions.reduce((s, f) => s + (f - mean) * (f - mean), 0) / fractions.length);
+	if (n === 2) std = Math.abs((f0 - f1) / 2);
+	else if (n > 2) {
+		const mean = total / n;
+		let sq = 0;
+		for (let i = 0; i < requested.length; i++) {
+			if (allocatable[i] === 0) continue;
+			const f = Math.min(1, requested[i] / allocatable[i]);
+			sq += (f - mean) * (f - mean);
+		}
+		std = Math.sqrt(sq / n);
 	}
 	return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }

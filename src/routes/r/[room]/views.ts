@@ -13,7 +13,9 @@ export const VIEWS = [
 	{ id: 'scheduler', label: 'Scheduler' },
 	{ id: 'network', label: 'Network' },
 	{ id: 'events', label: 'Events' },
-	{ id: 'controlplane', label: 'Control plane' }
+	{ id: 'store', label: 'Store' },
+	{ id: 'controlplane', label: 'Control plane' },
+	{ id: 'lesson', label: 'Lesson' }
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

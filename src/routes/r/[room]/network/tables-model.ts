@@ -6,25 +6,9 @@
  * @module
  */
 import type { KubeObject } from '$lib/controllers/types';
-import { DEFAULT_PROXY_CONFIG, proxyConfigFrom } from '$lib/proxy/model';
+import { isLocalEndpoint } from '$lib/proxy/categorize';
 import { tablesFrom, type ProxyTables } from '$lib/proxy/tables';
 import type { NodeServicePort, NodeTable, ProxyConfig, VipEntry } from '$lib/proxy/types';
-import { parse } from 'yaml';
-
-export const PROXY_CONFIGMAP = 'kube-system/kube-proxy';
-
-/** The room's KubeProxyConfiguration (`config.conf`), or kubeadm's defaults; errors keep the defaults. */
-export function roomProxyConfig(configMaps: KubeObject[]): { config: ProxyConfig; errors: string[] } {
-	const cm = configMaps.find((c) => `${c.metadata.namespace}/${c.metadata.name}` === PROXY_CONFIGMAP);
-	const text = cm?.data?.['config.conf'] as string | undefined;
-	if (text === undefined) return { config: DEFAULT_PROXY_CONFIG, errors: [] };
-	try {
-		const r = proxyConfigFrom(parse(text) ?? {});
-		return r.errors.length ? { config: DEFAULT_PROXY_CONFIG, errors: r.errors } : r;
-	} catch (e) {
-		return { config: DEFAULT_PROXY_CONFIG, errors: [(e as Error).message.split('\n')[0]] };
-	}
-}
 
 export function browserTables(services: KubeObject[], slices: KubeObject[], nodes: KubeObject[], config: ProxyConfig): ProxyTables {
 	return tablesFrom({ services, slices, nodes, config });
@@ -51,7 +35,7 @@ export interface VipRow {
 }
 
 const backendRows = (v: VipEntry, node: string): BackendRow[] =>
-	v.backends.map((b) => ({ endpoint: b.endpoint.endpoint, node: b.endpoint.nodeName ?? '', local: b.endpoint.nodeName === node, state: b.endpoint.state, percent: Math.round(b.probability * 1000) / 10 }));
+	v.backends.map((b) => ({ endpoint: b.endpoint.endpoint, node: b.endpoint.nodeName ?? '', local: isLocalEndpoint(b.endpoint, node), state: b.endpoint.state, percent: Math.round(b.probability * 1000) / 10 }));
 
 /** Why a VIP behaves as it does, in a few words. */
 function note(e: NodeServicePort, v: VipEntry): string {

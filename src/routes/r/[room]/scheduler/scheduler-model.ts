@@ -7,6 +7,9 @@
  * @module
  */
 import type { KubeObject } from '$lib/controllers/types';
+import { CONFIG_KEY, CONFIG_NAME, CONFIG_NAMESPACE, loadConfigText } from '$lib/scheduler/config-file';
+import { loadSchedulerConfiguration } from '$lib/scheduler/config-validation';
+import { CONFIG_API_VERSION, CONFIG_KIND } from '$lib/scheduler/profile';
 import type { PluginCell } from '$lib/scheduler/schedule-one';
 
 export interface DecisionRecord {
@@ -115,4 +118,126 @@ export function sortNodeRows(rows: readonly NodeDecisionRow[], key: SortKey, des
 		verdict: (a, b) => dir * (VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict]) || (b.total ?? -1) - (a.total ?? -1) || byName(a, b)
 	};
 	return [...rows].sort(cmp[key]);
+}
+
+export interface ComparedPlugin {
+	name: string;
+	weight: number;
+	a?: PluginCell;
+	b?: PluginCell;
+	/** Weighted A − weighted B (undefined unless both were scored). */
+	diff?: number;
+	/** The plugin whose weighted difference is the largest in absolute value. */
+	decisive: boolean;
+}
+
+export interface NodeComparison {
+	a: NodeDecisionRow;
+	b: NodeDecisionRow;
+	plugins: ComparedPlugin[];
+	/** Total A − total B when both were scored. */
+	totalDiff?: number;
+	/** One sentence: why A and not B (or the other way round). */
+	why: string;
+}
+
+/** What happened to a node that was not scored, in words. */
+function notScored(r: NodeDecisionRow, d: DecisionRecord): string {
+	switch (r.verdict) {
+		case 'failed':
+			return `${r.node} was filtered out by ${r.plugin}: ${r.reasons.join(', ')}`;
+		case 'not-evaluated':
+			return `${r.node} was not evaluated: the search stopped once ${d.nodes.toFind} feasible nodes were found (percentageOfNodesToScore)`;
+		case 'not-recorded':
+			return `${r.node} is not kept in this record (it keeps the top ${d.score?.rows.length ?? 0} scored nodes of ${d.nodes.total})`;
+		default:
+			return `${r.node} passed every filter but was not scored (a single feasible node is taken without scoring)`;
+	}
+}
+
+/**
+ * Two nodes of one decision side by side: each score plugin's raw → normalized × weight for
+ * both, the weighted difference, the plugin that decided it most, and a sentence saying why one
+ * and not the other.
+ */
+export function compareNodes(d: DecisionRecord, nodeA: string, nodeB: string, nodeNames: readonly string[] = []): NodeComparison | undefined {
+	const rows = nodeDecisionRows(d, nodeNames);
+	const a = rows.find((r) => r.node === nodeA);
+	const b = rows.find((r) => r.node === nodeB);
+	if (!a || !b) return undefined;
+	const skipped = new Set(d.score?.skipped ?? []);
+	const plugins: ComparedPlugin[] = (d.score?.plugins ?? [])
+		.filter((p) => !skipped.has(p.name))
+		.map((p) => {
+			const ca = a.scores?.[p.name];
+			const cb = b.scores?.[p.name];
+			return { name: p.name, weight: p.weight, a: ca, b: cb, diff: ca && cb ? ca.weighted - cb.weighted : undefined, decisive: false };
+		});
+	let decisive: ComparedPlugin | undefined;
+	for (const p of plugins) if (p.diff && (!decisive || Math.abs(p.diff) > Math.abs(decisive.diff!))) decisive = p;
+	if (decisive) decisive.decisive = true;
+	const totalDiff = a.total !== undefined && b.total !== undefined ? a.total - b.total : undefined;
+	let why: string;
+	if (totalDiff === undefined) {
+		const parts = [a, b].filter((r) => r.total === undefined).map((r) => notScored(r, d));
+		why = parts.join('; ') + '.';
+	} else if (totalDiff === 0) {
+		const tie = a.tie && b.tie;
+		why = `${a.node} and ${b.node} have the same final score (${a.total})${tie ? `; the winner${d.winner ? `, ${d.winner},` : ''} was drawn among the tied nodes with the room's seeded RNG` : ''}.`;
+	} else {
+		const [hi, lo] = totalDiff > 0 ? [a, b] : [b, a];
+		const by = decisive ? `; the largest difference is ${decisive.name} (${signed(totalDiff > 0 ? decisive.diff! : -decisive.diff!)} weighted for ${hi.node})` : '';
+		why = `${hi.node} scores ${hi.total} and ${lo.node} ${lo.total}: ${hi.node} is ahead by ${Math.abs(totalDiff)}${by}.`;
+	}
+	return { a, b, plugins, totalDiff, why };
+}
+
+/** +12 / −3 / 0 */
+export const signed = (n: number): string => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0');
+
+/** The default pair to compare: the winner (or best) against the runner-up, else the first node that failed. */
+export function defaultComparison(d: DecisionRecord, nodeNames: readonly string[] = []): [string, string] | undefined {
+	const rows = sortNodeRows(nodeDecisionRows(d, nodeNames), 'total');
+	if (rows.length < 2) return undefined;
+	const first = rows.find((r) => r.winner) ?? rows[0];
+	const second = rows.find((r) => r !== first && r.total !== undefined) ?? rows.find((r) => r !== first && r.verdict === 'failed') ?? rows.find((r) => r !== first)!;
+	return [first.node, second.node];
+}
+
+export interface ProfileSummary {
+	schedulerName: string;
+	/** `adaptive` (0) or `N%`. */
+	percentageOfNodesToScore: string;
+	score: Array<{ name: string; weight: number }>;
+	filter: string[];
+	fitStrategy: string;
+}
+
+export interface ConfigSummary {
+	/** Where it comes from: the ConfigMap, or the defaults when there is none. */
+	source: string;
+	/** The scheduler refuses the ConfigMap: these errors, and the last good configuration stays. */
+	errors: string[];
+	profiles: ProfileSummary[];
+}
+
+/** The configuration the room's ConfigMap gives the scheduler (the same loader the scheduler runs). */
+export function configSummary(configMaps: readonly KubeObject[]): ConfigSummary {
+	const cm = configMaps.find((c) => c.metadata.namespace === CONFIG_NAMESPACE && c.metadata.name === CONFIG_NAME);
+	const source = cm ? `configmap ${CONFIG_NAMESPACE}/${CONFIG_NAME} (${CONFIG_KEY})` : 'defaults (no configmap kube-system/kube-scheduler-config)';
+	const text = cm?.data?.[CONFIG_KEY];
+	if (cm && typeof text !== 'string') return { source, errors: [`data[${CONFIG_KEY}]: Required value: the KubeSchedulerConfiguration`], profiles: [] };
+	const loaded = cm ? loadConfigText(text as string) : loadSchedulerConfiguration({ apiVersion: CONFIG_API_VERSION, kind: CONFIG_KIND });
+	if (!loaded.config) return { source, errors: loaded.errors.map((e) => e.message), profiles: [] };
+	const global = loaded.config.percentageOfNodesToScore;
+	return {
+		source,
+		errors: [],
+		profiles: loaded.config.profiles.map((p) => {
+			const fw = loaded.frameworks!.get(p.schedulerName)!;
+			const pct = p.percentageOfNodesToScore ?? global;
+			const fit = (p.pluginConfig.NodeResourcesFit as { scoringStrategy?: { type?: string } } | undefined)?.scoringStrategy?.type ?? 'LeastAllocated';
+			return { schedulerName: p.schedulerName, percentageOfNodesToScore: pct ? `${pct}%` : 'adaptive', score: fw.scorePlugins(), filter: fw.points.filter.map((x) => x.name), fitStrategy: fit };
+		})
+	};
 }
