@@ -32,6 +32,11 @@ export async function startLessonRoom(lesson: string): Promise<LessonRoom> {
 	const r = await startKubeletRoom();
 	const facilitator = (r.k.tokens as Record<string, string>).facilitator ?? r.k.tokens.editor;
 	const path = `/api/rooms/${r.k.roomId}/lesson`;
+	// One room second, and a moment of wall time for what runs on it (debounces, re-evaluation).
+	const tick = async () => {
+		await r.step(1);
+		await new Promise((res) => setTimeout(res, 25));
+	};
 	const room: LessonRoom = {
 		...r,
 		facilitator,
@@ -47,14 +52,17 @@ export async function startLessonRoom(lesson: string): Promise<LessonRoom> {
 				last = await room.checks();
 				const want = ids ?? Object.keys(last);
 				if (want.length && want.every((id) => last[id]?.passed)) return last;
-				await room.step(1);
+				await tick();
 			}
 			throw new Error(`checks never passed: ${JSON.stringify(Object.values(last).filter((c) => !c.passed))}`);
 		},
 		async checkUntil(id, pred, maxSeconds = 60) {
 			let c = await room.checks();
-			for (let i = 0; i < maxSeconds && !(c[id] && pred(c[id])); i++) {
-				await room.step(1);
+			// Room seconds bound the wait, and so does wall time: the applier's debounce and the
+			// checks' re-evaluation run on wall time, and a cold machine may need a few seconds.
+			const wallEnd = Date.now() + 15_000;
+			for (let i = 0; (i < maxSeconds || Date.now() < wallEnd) && !(c[id] && pred(c[id])); i++) {
+				await tick();
 				c = await room.checks();
 			}
 			return c;
