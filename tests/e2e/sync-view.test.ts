@@ -1,8 +1,9 @@
 /**
  * The Sync view in the browser, two users: A changes `replicas: 3` to `5` in the shared file;
- * both see the Deployment OutOfSync (or Progressing) and then Synced and Healthy-or-Progressing
- * per the applier; B labels the Deployment live through the kube API as `kubectl label` does
- * (field manager `kubectl-label`), and both see the live-only label attributed to it in the diff.
+ * both see the Deployment Synced and Healthy, then (clock paused, so the new pods cannot start)
+ * Synced and Progressing, then Healthy once the clock runs again; B labels the Deployment live
+ * through the kube API as `kubectl label` does (field manager `kubectl-label`), and both see the
+ * live-only label attributed to it in the diff.
  * The editor shows the object's badge in its gutter. A screenshot goes to docs/ for the README.
  */
 import { join } from 'node:path';
@@ -60,6 +61,11 @@ describe('Sync view', () => {
 		// The starter is applied: the Deployment is Synced for both.
 		for (const u of [a, b]) await poll(() => row(u.page, DEPLOY), 60_000).toMatch(/^Synced /);
 
+		for (const u of [a, b]) await poll(() => row(u.page, DEPLOY), 60_000).toBe('Synced Healthy');
+		// With the room clock paused the two new pods cannot start, so the rollout is visibly in progress.
+		const clock = (action: string) =>
+			fetch(`${h.origin}/api/rooms/${room.id}/clock`, { method: 'POST', headers: { authorization: `Bearer ${room.tokens.facilitator}`, 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+		expect((await clock('pause')).status).toBe(200);
 		expect(await yText(a.page, 'app/deployment.yaml')).toContain('replicas: 3');
 		await edit(a.page, 'app/deployment.yaml', 'replicas: 3', 'replicas: 5');
 		// Applied after the edit pause: 5 replicas live, and Synced again for both.
@@ -68,7 +74,9 @@ describe('Sync view', () => {
 			return ((await r.json()) as { spec?: { replicas?: number } }).spec?.replicas;
 		};
 		await poll(replicas, 60_000).toBe(5);
-		for (const u of [a, b]) await poll(() => row(u.page, DEPLOY), 60_000).toMatch(/^Synced (Progressing|Healthy)$/);
+		for (const u of [a, b]) await poll(() => row(u.page, DEPLOY), 60_000).toBe('Synced Progressing');
+		expect((await clock('resume')).status).toBe(200);
+		for (const u of [a, b]) await poll(() => row(u.page, DEPLOY), 60_000).toBe('Synced Healthy');
 
 		// B labels the Deployment the way `kubectl label deployment web team=blue` does.
 		const res = await fetch(`${h.origin}/rooms/${room.id}/k8s/apis/apps/v1/namespaces/default/deployments/web?fieldManager=kubectl-label`, {
