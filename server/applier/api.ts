@@ -8,12 +8,11 @@
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Role, SyncSettings } from '../../src/lib/collab/protocol';
+import type { SyncSettings } from '../../src/lib/collab/protocol';
 import { sendJson, StatusError } from '../http/respond';
-import type { Room } from '../rooms/room';
 import type { SyncRequest } from './types';
 import { requireCan } from '../rooms/authorize';
+import type { RoomRequest } from '../rooms/room-request';
 
 function bool(v: unknown, field: string): boolean | undefined {
 	if (v === undefined || v === null) return undefined;
@@ -34,16 +33,7 @@ function syncRequest(b: Record<string, unknown>): SyncRequest {
  * Handles `/api/rooms/<id>/sync[/...]`; returns false for other paths. `persist` writes the
  * room's meta (the settings live there).
  */
-export async function handleSyncApi(
-	req: IncomingMessage,
-	res: ServerResponse,
-	url: URL,
-	parts: string[],
-	room: Room,
-	role: Role,
-	body: () => Promise<Record<string, unknown>>,
-	persist: () => Promise<void>
-): Promise<boolean> {
+export async function handleSyncApi({ req, res, url, parts, room, role, body, saveMeta: persist }: RoomRequest): Promise<boolean> {
 	if (parts[3] !== 'sync' || parts.length > 5) return false;
 	const method = req.method ?? 'GET';
 	const applier = room.applier;

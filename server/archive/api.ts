@@ -13,14 +13,14 @@ import { join } from 'node:path';
 import type { Role } from '../../src/lib/collab/protocol';
 import { requestOrigin, sendJson, StatusError } from '../http/respond';
 import type { Config } from '../config';
-import type { Room } from '../rooms/room';
 import type { RoomRegistry } from '../rooms/registry';
 import { requireCan } from '../rooms/authorize';
 import { ArchiveError } from './format';
 import { exportRoom, importRoom, maxArchiveBytes } from './room-archive';
+import type { RoomRequest } from '../rooms/room-request';
 
 /** `GET /api/rooms/<id>/export`. */
-export async function handleExportApi(req: IncomingMessage, res: ServerResponse, parts: string[], room: Room, role: Role, rooms: RoomRegistry, config: Config): Promise<boolean> {
+export async function handleExportApi({ req, res, parts, room, role, rooms, config }: RoomRequest): Promise<boolean> {
 	if (parts.length !== 4 || parts[3] !== 'export') return false;
 	if ((req.method ?? 'GET') !== 'GET') throw new StatusError(405, 'MethodNotAllowed', `${req.method} is not supported on /api/rooms/${room.id}/export`);
 	requireCan(role, 'export', `export room "${room.id}"`);

@@ -10,23 +10,13 @@
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Role } from '../../src/lib/collab/protocol';
 import { parseFault } from '../../src/lib/faults/parse';
 import { sendJson, StatusError, type StatusReason } from '../http/respond';
-import type { Room } from '../rooms/room';
 import { requireCan } from '../rooms/authorize';
 import { faultRuntimeOf, FaultRequestError, type FaultRuntime } from './runtime';
+import type { RoomRequest } from '../rooms/room-request';
 
-export async function handleFaultsApi(
-	req: IncomingMessage,
-	res: ServerResponse,
-	url: URL,
-	parts: string[],
-	room: Room,
-	role: Role,
-	body: () => Promise<Record<string, unknown>>
-): Promise<boolean> {
+export async function handleFaultsApi({ req, res, url, parts, room, role, body }: RoomRequest): Promise<boolean> {
 	if (parts[3] !== 'faults' || parts.length > 6) return false;
 	const method = req.method ?? 'GET';
 	const runtime = (): FaultRuntime => {

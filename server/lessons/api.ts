@@ -10,13 +10,11 @@
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Role } from '../../src/lib/collab/protocol';
 import { sendJson, StatusError } from '../http/respond';
-import type { Room } from '../rooms/room';
 import { requireCan } from '../rooms/authorize';
 import { lessonRuntime, type LessonDeps, type LessonRuntime } from './runtime';
 import type { LessonEvent } from '../../src/lib/lessons';
+import type { RoomRequest } from '../rooms/room-request';
 
 async function describe(rt: LessonRuntime, event: LessonEvent) {
 	const available = (await rt.available()).map((l) => ({ id: l.id, title: l.title, summary: l.summary, source: l.source, steps: l.steps.length }));
@@ -52,16 +50,8 @@ async function act(rt: LessonRuntime, b: Record<string, unknown>): Promise<Lesso
 }
 
 /** Handles `/api/rooms/<id>/lesson`; returns false for other paths. */
-export async function handleLessonApi(
-	req: IncomingMessage,
-	res: ServerResponse,
-	url: URL,
-	parts: string[],
-	room: Room,
-	role: Role,
-	body: () => Promise<Record<string, unknown>>,
-	deps: LessonDeps
-): Promise<boolean> {
+export async function handleLessonApi({ req, res, url, parts, room, role, body, rooms, config }: RoomRequest): Promise<boolean> {
+	const deps: LessonDeps = { rooms, config };
 	if (parts[3] !== 'lesson' || parts.length !== 4) return false;
 	const method = req.method ?? 'GET';
 	const rt = await lessonRuntime(room, deps);

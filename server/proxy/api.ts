@@ -12,7 +12,6 @@
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REFS } from '../../src/lib/controllers/refs';
 import { diffText } from '../../src/lib/proxy/diff';
 import { proxyConfigFromText, proxyConfigText } from '../../src/lib/proxy/config';
@@ -25,8 +24,9 @@ import type { Room } from '../rooms/room';
 import { roomProxy } from './component';
 import { listAt, PROXY_CONFIG_LIST } from './lists';
 import { handleTraceApi } from './trace';
+import type { RoomRequest } from '../rooms/room-request';
 
-export async function handleProxyApi(req: IncomingMessage, res: ServerResponse, url: URL, parts: string[], room: Room, rooms: RoomRegistry, config: Config): Promise<boolean> {
+export async function handleProxyApi({ req, res, url, parts, room, rooms, config }: RoomRequest): Promise<boolean> {
 	if (parts.length === 4 && parts[3] === 'trace') return handleTraceApi(req, res, url, room, rooms, config);
 	if (parts[3] !== 'nodes' || parts.length !== 6 || parts[5] !== 'rules') return false;
 	if ((req.method ?? 'GET') !== 'GET') throw new StatusError(405, 'MethodNotAllowed', `${req.method} is not supported on ${url.pathname}`);

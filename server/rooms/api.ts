@@ -46,6 +46,10 @@ import { handleLessonApi } from '../lessons/api';
 import { handleStoreApi } from '../timetravel/api';
 import { handleFaultsApi } from '../faults/api';
 import { handleExportApi, handleImportApi } from '../archive/api';
+import type { RoomRequest, RoomRoute } from './room-request';
+
+/** The routes of the other modules under `/api/rooms/<id>/`, tried in order. */
+const ROOM_ROUTES: RoomRoute[] = [handleSyncApi, handleStoreApi, handleWorkshopApi, handleProxyApi, handleLessonApi, handleFaultsApi, handleExportApi];
 
 export type RoomLinks = Partial<Record<Role, string>> & { viewer: string };
 
@@ -169,13 +173,8 @@ async function roomRoute(req: IncomingMessage, res: ServerResponse, url: URL, pa
 		sendJson(res, 200, clockView(room));
 		return true;
 	}
-	if (await handleSyncApi(req, res, url, parts, room, role, body, saveMeta)) return true;
-	if (await handleStoreApi(req, res, url, parts, room, role, body, saveMeta)) return true;
-	if (await handleWorkshopApi(req, res, url, parts, room, role, body, rooms, config)) return true;
-	if (await handleProxyApi(req, res, url, parts, room, rooms, config)) return true;
-	if (await handleLessonApi(req, res, url, parts, room, role, body, { rooms, config })) return true;
-	if (await handleFaultsApi(req, res, url, parts, room, role, body)) return true;
-	if (await handleExportApi(req, res, parts, room, role, rooms, config)) return true;
+	const request: RoomRequest = { req, res, url, parts, room, role, body, saveMeta, rooms, config };
+	for (const route of ROOM_ROUTES) if (await route(request)) return true;
 	if (parts.length === 4 && parts[3] === 'files') {
 		if (method === 'GET') {
 			const path = url.searchParams.get('path') ?? '';

@@ -10,28 +10,14 @@
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Role } from '../../src/lib/collab/protocol';
 import { findEntry } from '../../src/lib/collab/files';
 import { sendJson, StatusError } from '../http/respond';
-import type { Config } from '../config';
 import { requireCan } from './authorize';
 import { PARTICIPANT_ID } from './meta';
-import type { RoomRegistry } from './registry';
 import { resetCluster } from './reset';
-import type { Room } from './room';
+import type { RoomRequest } from './room-request';
 
-export async function handleWorkshopApi(
-	req: IncomingMessage,
-	res: ServerResponse,
-	url: URL,
-	parts: string[],
-	room: Room,
-	role: Role,
-	body: () => Promise<Record<string, unknown>>,
-	rooms: RoomRegistry,
-	config: Config
-): Promise<boolean> {
+export async function handleWorkshopApi({ req, res, url, parts, room, role, body, rooms, config }: RoomRequest): Promise<boolean> {
 	const method = req.method ?? 'GET';
 	const notAllowed = () => new StatusError(405, 'MethodNotAllowed', `${method} is not supported on ${url.pathname}`);
 	const what = parts[3];

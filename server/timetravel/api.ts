@@ -11,27 +11,16 @@
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Role } from '../../src/lib/collab/protocol';
 import { effectiveRetention, parseRetention } from '../../src/lib/timetravel/retention';
 import { sendJson, StatusError } from '../http/respond';
 import { requireCan } from '../rooms/authorize';
-import type { Room } from '../rooms/room';
 import { replicaSnapshot } from './history';
 import { roomHistory } from './recorder';
 import { streamRevisions } from './stream';
+import type { RoomRequest } from '../rooms/room-request';
 
 /** Handles `/api/rooms/<id>/store[/...]`; returns false for other paths. `persist` saves the room's meta. */
-export async function handleStoreApi(
-	req: IncomingMessage,
-	res: ServerResponse,
-	url: URL,
-	parts: string[],
-	room: Room,
-	role: Role,
-	body: () => Promise<Record<string, unknown>>,
-	persist: () => Promise<void>
-): Promise<boolean> {
+export async function handleStoreApi({ req, res, url, parts, room, role, body, saveMeta: persist }: RoomRequest): Promise<boolean> {
 	if (parts[3] !== 'store' || parts.length > 5) return false;
 	const method = req.method ?? 'GET';
 	const history = roomHistory(room);
