@@ -1,38 +1,48 @@
 /**
  * resource.Quantity values as numbers, enough to compare them (`100m` = `0.1`, `1Gi` = 1073741824):
- * what QoS classification and validation need. Canonical formatting is not done here.
+ * what QoS classification and validation need; and the canonical form kube-apiserver stores.
  *
  * @module
  */
 
-const SUFFIX: Record<string, number> = {
-	'': 1,
-	n: 1e-9,
-	u: 1e-6,
-	m: 1e-3,
-	k: 1e3,
-	M: 1e6,
-	G: 1e9,
-	T: 1e12,
-	P: 1e15,
-	E: 1e18,
-	Ki: 2 ** 10,
-	Mi: 2 ** 20,
-	Gi: 2 ** 30,
-	Ti: 2 ** 40,
-	Pi: 2 ** 50,
-	Ei: 2 ** 60
+/** Suffixes with their factor, and their power of 10 (decimal SI) or of 1024 (binary SI). */
+const SUFFIXES: Record<string, { factor: number; exp10?: number; exp1024?: number }> = {
+	'': { factor: 1, exp10: 0 },
+	n: { factor: 1e-9, exp10: -9 },
+	u: { factor: 1e-6, exp10: -6 },
+	m: { factor: 1e-3, exp10: -3 },
+	k: { factor: 1e3, exp10: 3 },
+	M: { factor: 1e6, exp10: 6 },
+	G: { factor: 1e9, exp10: 9 },
+	T: { factor: 1e12, exp10: 12 },
+	P: { factor: 1e15, exp10: 15 },
+	E: { factor: 1e18, exp10: 18 },
+	Ki: { factor: 2 ** 10, exp1024: 1 },
+	Mi: { factor: 2 ** 20, exp1024: 2 },
+	Gi: { factor: 2 ** 30, exp1024: 3 },
+	Ti: { factor: 2 ** 40, exp1024: 4 },
+	Pi: { factor: 2 ** 50, exp1024: 5 },
+	Ei: { factor: 2 ** 60, exp1024: 6 }
 };
+
+/** sign, integer digits, fraction digits, then an exponent (`e3`) or a suffix. */
+const QUANTITY = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+)|([numkMGTPE]|[KMGTPE]i))?$/;
+
+/** The parts of a quantity string; undefined when it does not parse (no digits at all included). */
+function split(q: string): RegExpExecArray | undefined {
+	const m = QUANTITY.exec(q.trim());
+	return m && (m[2] || m[3]) ? m : undefined;
+}
 
 /** The numeric value of a quantity (`"250m"` → 0.25); NaN when it does not parse. */
 export function quantityValue(q: unknown): number {
 	if (typeof q === 'number') return q;
 	if (typeof q !== 'string') return NaN;
-	const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][-+]?\d+)|([numkMGTPE]|[KMGTPE]i)?)$/.exec(q.trim());
+	const m = split(q);
 	if (!m) return NaN;
-	const base = Number(m[1]);
-	if (m[2]) return base * 10 ** Number(m[2].slice(1));
-	return base * SUFFIX[m[3] ?? ''];
+	const base = Number(`${m[1]}${m[2] || '0'}.${m[3] ?? ''}`);
+	if (m[4] !== undefined) return base * 10 ** Number(m[4]);
+	return base * SUFFIXES[m[5] ?? ''].factor;
 }
 
 /** A parsed quantity: `mantissa × 10^scale`, and the format its suffix chose. */
@@ -42,14 +52,12 @@ interface Parsed {
 	format: 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 }
 
-const DECIMAL_EXP: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-const BINARY_EXP: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
-const DECIMAL_SUFFIX = new Map(Object.entries(DECIMAL_EXP).map(([s, e]) => [e, s]));
-const BINARY_SUFFIX = new Map(Object.entries(BINARY_EXP).map(([s, e]) => [e, s]));
+const DECIMAL_SUFFIX = new Map(Object.entries(SUFFIXES).flatMap(([s, x]) => (x.exp10 === undefined ? [] : [[x.exp10, s] as const])));
+const BINARY_SUFFIX = new Map(Object.entries(SUFFIXES).flatMap(([s, x]) => (x.exp1024 === undefined ? [] : [[x.exp1024, s] as const])));
 
 function parseQuantity(q: string): Parsed | undefined {
-	const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+)|([numkMGTPE]|[KMGTPE]i))?$/.exec(q.trim());
-	if (!m || (!m[2] && !m[3])) return undefined;
+	const m = split(q);
+	if (!m) return undefined;
 	const frac = m[3] ?? '';
 	let mantissa = BigInt(`${m[1]}${m[2] || '0'}${frac}`);
 	let scale = -frac.length;
@@ -57,10 +65,13 @@ function parseQuantity(q: string): Parsed | undefined {
 	if (m[4] !== undefined) {
 		format = 'DecimalExponent';
 		scale += Number(m[4]);
-	} else if (m[5] && m[5] in BINARY_EXP) {
-		format = 'BinarySI';
-		mantissa *= 1024n ** BigInt(BINARY_EXP[m[5]]);
-	} else scale += DECIMAL_EXP[m[5] ?? ''];
+	} else {
+		const suffix = SUFFIXES[m[5] ?? ''];
+		if (suffix.exp1024 !== undefined) {
+			format = 'BinarySI';
+			mantissa *= 1024n ** BigInt(suffix.exp1024);
+		} else scale += suffix.exp10 ?? 0;
+	}
 	// Anything finer than 1n is rounded up to it, like resource.ParseQuantity.
 	if (scale < -9) {
 		const div = 10n ** BigInt(-9 - scale);
