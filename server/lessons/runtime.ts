@@ -47,7 +47,6 @@ export class LessonRuntime {
 	private stopped = false;
 	private running: Promise<LessonEvent> | undefined;
 	private again = false;
-	private readonly release: () => void;
 	private readonly cancelWatch: () => void;
 
 	private constructor(
@@ -55,10 +54,9 @@ export class LessonRuntime {
 		private readonly deps: LessonDeps,
 		private progress: LessonProgress,
 		private readonly client: KubeClient,
-		private readonly agent: Agent
+		private readonly agent: Agent,
+		private readonly release: () => void
 	) {
-		const loop = acquireLoopback(deps.rooms, deps.config);
-		this.release = loop.release;
 		const watch = room.store.watch({ key: enc.encode('/registry/'), rangeEnd: enc.encode('/registry0'), prevKv: false }, (m) => {
 			if (m.type === 'events') this.schedule();
 			else if (m.type === 'canceled' || m.type === 'compacted') this.stop();
@@ -68,13 +66,12 @@ export class LessonRuntime {
 
 	static async open(room: Room, deps: LessonDeps): Promise<LessonRuntime> {
 		const progress = await readProgress(roomDir(room, deps.config));
+		// The runtime holds the loopback listener until it stops.
 		const loop = acquireLoopback(deps.rooms, deps.config);
-		const origin = await loop.origin;
+		const origin = await loop.origin.catch((e: Error) => (loop.release(), Promise.reject(e)));
 		const agent = keepAliveAgent();
 		const client = new HttpKubeClient({ origin, roomId: room.id, token: room.meta.tokens.editor, agent, fieldManager: 'converge-lessons', userAgent: 'converge-lessons' });
-		const rt = new LessonRuntime(room, deps, progress, client, agent);
-		loop.release(); // the runtime holds its own
-		return rt;
+		return new LessonRuntime(room, deps, progress, client, agent, loop.release);
 	}
 
 	get isStopped(): boolean {
