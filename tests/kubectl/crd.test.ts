@@ -101,10 +101,14 @@ spec:
 beforeAll(async () => {
 	room = await startKubeRoom();
 	const r = await room.kubectl(['apply', '-f', '-'], { input: CRD });
-	if (r.code !== 0) throw new Error(r.stderr);
-	const w = await room.kubectl(['wait', '--for', 'condition=established', '--timeout=10s', 'crd/crontabs.stable.example.com']);
-	if (w.code !== 0) throw new Error(w.stderr);
-}, 60_000);
+	if (r.code !== 0) throw new Error(`kubectl apply: ${r.stderr}${r.stdout}`);
+	const w = await room.kubectl(['wait', '--for', 'condition=established', '--timeout=30s', 'crd/crontabs.stable.example.com']);
+	if (w.code !== 0) {
+		// Say what the CRD looked like: a wait that times out otherwise tells nothing.
+		const got = await room.kubectl(['get', 'crd', 'crontabs.stable.example.com', '-o', 'yaml']);
+		throw new Error(`kubectl wait: ${w.stderr}${w.stdout}\n${got.stdout}${got.stderr}`);
+	}
+}, 90_000);
 afterAll(async () => {
 	await room?.stop();
 });
