@@ -21,6 +21,7 @@
  * Then the in-process engine figures (bench/store-engine.ts, run in its own process) are added.
  *
  * `STORE_BENCH_PROFILE=1` runs only converge, under `node --cpu-prof`, and prints its hotspots.
+ * `STORE_BENCH_ONLY=converge` runs only converge and prints its figures (before/after comparisons).
  * `STORE_BENCH_ENGINE=0` skips the engine figures. `PHASE_MS` changes the phase length.
  * `CONVERGE_SNAPSHOT_EVERY=<n>` sets converge's STORE_SNAPSHOT_EVERY (diagnosis only; the
  * default run uses converge's defaults, and the report notes any override).
@@ -56,6 +57,7 @@ const RANGE_KEYS = 1000;
 const PROFILE = process.env.STORE_BENCH_PROFILE === '1';
 const ENGINE = process.env.STORE_BENCH_ENGINE !== '0' && !PROFILE;
 const SNAPSHOT_EVERY = process.env.CONVERGE_SNAPSHOT_EVERY;
+const ONLY = process.env.STORE_BENCH_ONLY;
 
 interface Phase {
 	opsPerSec: number;
@@ -248,6 +250,8 @@ function profile(): Promise<void> {
 
 async function main(): Promise<void> {
 	if (PROFILE) return profile();
+	// Diagnosis only (before/after comparisons of converge alone): prints the summary, writes no report.
+	if (ONLY === 'converge') return void (await runConverge());
 	const loadBefore = loadAvg();
 	log(`load average before: ${loadBefore}; ${WORKERS} client processes, phases of ${PHASE_MS} ms`);
 	const etcd = await runEtcd();

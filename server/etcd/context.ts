@@ -10,6 +10,8 @@
 import { createHash } from 'node:crypto';
 import type { Backend } from '../../src/lib/store/backend';
 import { Limits } from '../../src/lib/store/errors';
+import type { Role } from '../../src/lib/collab/protocol';
+import type { Room } from '../rooms/room';
 import type { RoomRegistry } from '../rooms/registry';
 import { principalOf, TokenIssuer, type Principal } from './auth';
 import { int64, type Int64, type PbHeader } from './convert';
@@ -91,8 +93,14 @@ export class EtcdContext {
 		readonly options: EtcdOptions
 	) {}
 
+	/** One Caller per room and role (its ids are derived once), for as long as the room lives. */
+	private callers = new WeakMap<Room, Partial<Record<Role, Caller>>>();
+
 	/** The caller behind an auth token (etcd's errors when missing or invalid). */
 	async caller(token: string | undefined): Promise<Caller> {
-		return new Caller(await principalOf(this.rooms, this.tokens, token));
+		const p = await principalOf(this.rooms, this.tokens, token);
+		let byRole = this.callers.get(p.room);
+		if (!byRole) this.callers.set(p.room, (byRole = {}));
+		return (byRole[p.role] ??= new Caller(p));
 	}
 }

@@ -19,7 +19,7 @@ describe('txnOut', () => {
 		const out = txnOut(res, { revision: '5', raft_term: '2' });
 		expect(out.header).toEqual({ revision: '5', raft_term: '2' });
 		expect(out.responses.map((r) => Object.values(r)[0]!.header)).toEqual([{ revision: 4 }, { revision: 5 }, { revision: 5 }, {}]);
-		expect(out.responses[1].response_put!.prev_kv!.key.toString()).toBe('a');
+		expect(Buffer.from(out.responses[1].response_put!.prev_kv!.key).toString()).toBe('a');
 		expect(out.responses[3].response_txn!.responses[0].response_delete_range).toMatchObject({ header: { revision: 5 }, deleted: 1 });
 	});
 });

@@ -36,12 +36,13 @@ export interface PbHeader {
 	raft_term?: Int64;
 }
 
+/** Outgoing key-values keep the store's Uint8Array views: the codecs copy them into the message once. */
 export interface PbKeyValue {
-	key: Buffer;
+	key: Uint8Array;
 	create_revision: Int64;
 	mod_revision: Int64;
 	version: Int64;
-	value: Buffer;
+	value: Uint8Array;
 	lease: Int64;
 }
 
@@ -236,11 +237,11 @@ export function txnWrites(t: PbTxnRequest): boolean {
 
 export function kvOut(kv: KeyValue): PbKeyValue {
 	return {
-		key: bytesOut(kv.key),
+		key: kv.key,
 		create_revision: int64(kv.createRevision),
 		mod_revision: int64(kv.modRevision),
 		version: int64(kv.version),
-		value: bytesOut(kv.value),
+		value: kv.value,
 		lease: int64(kv.lease)
 	};
 }

@@ -90,7 +90,11 @@ function duplex<Req, Res>(
 
 /** Starts the server on host:port; rejects when the address cannot be bound. */
 export async function startGrpcServer(ctx: EtcdContext, host: string, port: number): Promise<EtcdGrpcServer> {
-	const server = new grpc.Server({ 'grpc.max_receive_message_length': ctx.options.maxRequestBytes + GRPC_OVERHEAD_BYTES });
+	const server = new grpc.Server({
+		'grpc.max_receive_message_length': ctx.options.maxRequestBytes + GRPC_OVERHEAD_BYTES,
+		// channelz (per-call counters and timestamps) is a debugging service nobody queries here.
+		'grpc.enable_channelz': 0
+	});
 	const kv = kvService(ctx);
 	server.addService(serviceDefinition('KV'), {
 		Range: unary(ctx, kv.Range),

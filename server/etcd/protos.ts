@@ -8,6 +8,7 @@
  * - for the JSON gateway, protobufjs reflection (types, field kinds, enum values) to map proto3
  *   JSON the way etcd's grpc-gateway does.
  *
+ * The hot methods (KV Range/Put/DeleteRange, Watch) use hand-written codecs (wire-codec.ts).
  * Every request deserializer also records the request's size in bytes, because etcd refuses
  * write requests above `--max-request-bytes` with its own error before applying them.
  *
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type * as Protobuf from 'protobufjs';
+import { decodePutRequest, decodeRangeRequest, encodeDeleteRangeResponse, encodePutResponse, encodeRangeResponse, encodeWatchResponse } from './wire-codec';
 
 const PROTO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'proto');
 
@@ -40,6 +42,14 @@ export function requestBytes(req: object): number {
 	return (req as { [REQUEST_BYTES]?: number })[REQUEST_BYTES] ?? 0;
 }
 
+/** Hand-written codecs of the hot methods (wire-codec.ts); the others keep proto-loader's. */
+const FAST_CODECS: Record<string, { decode?: (buf: Buffer) => object; encode?: (res: never) => Buffer }> = {
+	'KV.Range': { decode: decodeRangeRequest, encode: encodeRangeResponse },
+	'KV.Put': { decode: decodePutRequest, encode: encodePutResponse },
+	'KV.DeleteRange': { encode: encodeDeleteRangeResponse },
+	'Watch.Watch': { encode: encodeWatchResponse }
+};
+
 let definition: protoLoader.PackageDefinition | undefined;
 
 function packageDefinition(): protoLoader.PackageDefinition {
@@ -57,13 +67,16 @@ export function serviceDefinition(name: ServiceName): ServiceDefinition {
 	const def = packageDefinition()[`etcdserverpb.${name}`] as ServiceDefinition;
 	const out: Record<string, ServiceDefinition[string]> = {};
 	for (const [method, m] of Object.entries(def)) {
+		const fast = FAST_CODECS[`${name}.${method}`];
+		const decode = (fast?.decode ?? m.requestDeserialize) as (buf: Buffer) => object;
 		out[method] = {
 			...m,
 			requestDeserialize: (buf: Buffer) => {
-				const req = m.requestDeserialize(buf) as Record<symbol, number>;
+				const req = decode(buf) as Record<symbol, number>;
 				req[REQUEST_BYTES] = buf.length;
 				return req;
-			}
+			},
+			responseSerialize: (fast?.encode ?? m.responseSerialize) as (res: unknown) => Buffer
 		};
 	}
 	services.set(name, out as ServiceDefinition);

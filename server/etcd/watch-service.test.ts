@@ -47,7 +47,7 @@ const brief = (rs: PbWatchResponse[]) =>
 		...(r.canceled ? { canceled: true } : {}),
 		...(r.cancel_reason ? { reason: r.cancel_reason } : {}),
 		...(r.compact_revision ? { compact: String(r.compact_revision) } : {}),
-		...(r.events ? { events: r.events.map((e) => `${e.type} ${e.kv.key} @${e.kv.mod_revision}`) } : {})
+		...(r.events ? { events: r.events.map((e) => `${e.type} ${Buffer.from(e.kv.key)} @${e.kv.mod_revision}`) } : {})
 	}));
 
 afterEach(() => vi.useRealTimers());
