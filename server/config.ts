@@ -44,7 +44,10 @@ export interface Config {
 	storeBackend: 'embedded' | 'etcd';
 	/** etcd endpoints for `storeBackend: 'etcd'`. */
 	etcdEndpoints: string[];
-	/** Store: compact to the revision of one interval ago, every interval (kube-apiserver: 5 min). */
+	/**
+	 * Store: also compact to the revision of one interval ago, every interval (kube-apiserver's
+	 * 5 min). 0 (default): a room's store compacts only by its time-travel retention.
+	 */
 	storeCompactionMs: number;
 	/** Store: snapshot and truncate the WAL after this many records. */
 	storeSnapshotEvery: number;
@@ -95,7 +98,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
 		analysisDelayMs: num(env, 'ANALYSIS_DELAY_MS', 30),
 		storeBackend: storeBackendOf(env.STORE_BACKEND),
 		etcdEndpoints: (env.ETCD_ENDPOINTS ?? 'http://127.0.0.1:2379').split(',').map((s) => s.trim()).filter(Boolean),
-		storeCompactionMs: num(env, 'STORE_COMPACTION_MS', 5 * 60_000),
+		storeCompactionMs: num(env, 'STORE_COMPACTION_MS', 0),
 		storeSnapshotEvery: num(env, 'STORE_SNAPSHOT_EVERY', 10_000),
 		etcdPort: num(env, 'ETCD_PORT', 23790),
 		etcdHost: env.ETCD_HOST || '127.0.0.1',

@@ -3,8 +3,8 @@
  * (every role may read; changing the retention is a room setting):
  *
  *   GET /api/rooms/<id>/store                      → revision, compaction revision, db size, retention
- *   GET /api/rooms/<id>/store/snapshot             → the replica snapshot (application/octet-stream,
- *                                                    gzip when accepted; src/lib/timetravel/snapshot.ts)
+ *   GET /api/rooms/<id>/store/snapshot             → the replica snapshot, gzipped (application/gzip:
+ *                                                    the client inflates it itself; src/lib/timetravel/snapshot.ts)
  *   GET /api/rooms/<id>/store/watch?revision=R     → JSON lines of every revision after R (src/lib/timetravel/wire.ts)
  *   GET /api/rooms/<id>/store/retention            → {revisions, seconds} in force
  *   PUT /api/rooms/<id>/store/retention            Bearer facilitator {revisions?, seconds?} → the same
@@ -44,15 +44,13 @@ export async function handleStoreApi({ req, res, url, parts, room, role, body, s
 	}
 	if (sub === 'snapshot') {
 		const snap = await replicaSnapshot(room.store, history.times);
-		const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-		const data = gzip ? snap.gzipped() : snap.body;
+		const data = snap.gzipped();
 		res.writeHead(200, {
-			'content-type': 'application/octet-stream',
+			'content-type': 'application/gzip',
 			'content-length': data.byteLength,
 			'cache-control': 'no-store',
 			'x-converge-revision': String(snap.revision),
-			'x-converge-compact-revision': String(snap.compactRevision),
-			...(gzip ? { 'content-encoding': 'gzip' } : {})
+			'x-converge-compact-revision': String(snap.compactRevision)
 		});
 		res.end(data);
 		return true;

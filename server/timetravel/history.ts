@@ -11,6 +11,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { Backend } from '../../src/lib/store/backend';
+import { EmbeddedStore } from '../../src/lib/store/embedded-store';
 import type { Event } from '../../src/lib/store/types';
 import { encodeReplicaSnapshot, engineSnapshot, engineSnapshotHeader, forEachVersion } from '../../src/lib/timetravel/snapshot';
 import { newestTimestamp, RevisionTimes } from '../../src/lib/timetravel/times';
@@ -22,8 +23,9 @@ const CATCH_UP_MS = 30_000;
 export interface SnapshotBody {
 	revision: number;
 	compactRevision: number;
+	/** The replica snapshot (src/lib/timetravel/snapshot.ts). */
 	body: Uint8Array;
-	/** The body gzipped (made on first use). */
+	/** The body gzipped, as served (made on first use). */
 	gzipped(): Uint8Array;
 }
 
@@ -90,16 +92,6 @@ function timesOf(store: Backend, engine: Uint8Array, compactRevision: number, re
 	return times.points();
 }
 
-/**
- * The embedded store's engine, when the backend has one: its own snapshot is exactly the retained
- * history in the replica's format, made at memory speed (reading it back through a watch costs
- * far more). Reached by name: the `Backend` interface rightly does not expose it.
- */
-function embeddedEngine(store: Backend): { snapshot(): Uint8Array } | undefined {
-	const engine = (store as unknown as { engine?: { snapshot?: unknown } }).engine;
-	return engine && typeof engine.snapshot === 'function' ? (engine as { snapshot(): Uint8Array }) : undefined;
-}
-
 /** The retained history through the `Backend` alone (a real etcd): keys at the compaction revision + events since. */
 async function historySnapshot(store: Backend): Promise<Uint8Array> {
 	const status = await store.status();
@@ -113,10 +105,12 @@ async function historySnapshot(store: Backend): Promise<Uint8Array> {
 async function build(store: Backend, recorded: RevisionTimes | undefined): Promise<SnapshotBody> {
 	for (let attempt = 0; ; attempt++) {
 		try {
-			const own = embeddedEngine(store);
-			// A range waits for writes in flight to be durable: the snapshot holds no write that could be lost.
+			// The embedded store's own engine snapshot is exactly the retained history, made at memory
+			// speed (reading it back through a watch costs far more). A range first waits for writes in
+			// flight to be durable: the snapshot holds no write that could be lost.
+			const own = store instanceof EmbeddedStore ? store : undefined;
 			if (own) await store.range({ key: ALL, rangeEnd: ALL, countOnly: true });
-			const engine = own ? own.snapshot() : await historySnapshot(store);
+			const engine = own ? own.engineSnapshot() : await historySnapshot(store);
 			const head = engineSnapshotHeader(engine);
 			const revision = head.revision;
 			const compactRevision = Math.max(0, head.compactMain);

@@ -1,7 +1,8 @@
 /**
  * Time travel in the browser: the scrubber loads the room's store as a replica, the Cluster view
- * shows the cluster at an earlier revision, the changes panel diffs two revisions, and the Store
- * view shows a key's history with a diff.
+ * shows the cluster at an earlier revision, the changes panel diffs two revisions, the Store
+ * view shows a key's history with a diff, the Network view diffs a node's rules across
+ * revisions, and write actions are gone while scrubbed.
  */
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -82,5 +83,51 @@ describe('time travel', () => {
 		// The watch feed shows revisions as they arrive (kubelets renew their leases).
 		await poll(() => page.locator('[data-testid=store-feed] .ev').count(), 30_000).toBeGreaterThan(0);
 		await page.screenshot({ path: join(ROOT, 'docs', 'store-view.png') });
+	});
+
+	test('the Network view diffs a node’s rules between the scrubbed revision and now; the Sync view is read-only while scrubbed', async () => {
+		const room = await h.createRoom('blank', 'rules diff');
+		await kube(room, 'POST', '/api/v1/nodes', node('worker-1'));
+		await kube(room, 'POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] } });
+		const status = async () => (await (await fetch(`${h.origin}/api/rooms/${room.id}/store`, { headers: { authorization: `Bearer ${room.tokens.viewer}` } })).json()) as Obj;
+		const rev1 = (await status()).revision as number;
+		// The Service gains a port: every node's rules gain its VIP:443 entries.
+		const svc = await kube(room, 'GET', '/api/v1/namespaces/default/services/web');
+		svc.spec.ports = [...svc.spec.ports, { name: 'https', port: 443, protocol: 'TCP', targetPort: 443 }];
+		await kube(room, 'PUT', '/api/v1/namespaces/default/services/web', svc);
+		const vip = svc.spec.clusterIP as string;
+
+		const a = await h.newUser('Eli', '#4363d8', { width: 1440, height: 900 });
+		await h.openRoom(a, room.links.editor);
+		const page = a.page;
+		await tab(page, 'network');
+		await poll(() => page.getByTestId('proxy-rules').textContent(), 30_000).toContain(`${vip}/32`);
+		await expect(page.getByTestId('proxy-rules-diff').count()).resolves.toBe(0);
+
+		await page.getByTestId('tt-open').click();
+		await poll(() => page.getByTestId('time-travel').getAttribute('data-state'), 30_000).toBe('ready');
+		await page.getByTestId('tt-slider').fill(String(rev1));
+		await poll(() => page.getByTestId('view-network').getAttribute('data-revision')).toBe(String(rev1));
+		// The rules as they were (no :443 yet), and the diff to now: the added lines for port 443.
+		await poll(() => page.getByTestId('proxy-rules').textContent()).not.toMatch(new RegExp(`-d ${vip.replaceAll('.', '\\.')}/32[^\\n]*--dport 443`));
+		const diff = page.getByTestId('proxy-rules-diff');
+		await poll(() => diff.getAttribute('data-from')).toBe(String(rev1));
+		const added = () => page.getByTestId('proxy-rules-diff-line').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+		await poll(async () => (await added()).some((l) => l.startsWith('+') && l.includes(`-d ${vip}/32`) && l.includes('--dport 443'))).toBe(true);
+		await poll(async () => (await added()).every((l) => !l.includes('--dport 80 '))).toBe(true);
+
+		// Sync while scrubbed: no Sync button; back to live, the editor can sync again.
+		await tab(page, 'sync');
+		await poll(() => page.getByTestId('view-sync').getAttribute('data-revision')).toBe(String(rev1));
+		await page.getByTestId('sync-summary').waitFor({ timeout: 60_000 });
+		await poll(() => page.getByTestId('sync-button').count()).toBe(0);
+		await page.getByTestId('tt-live').click();
+		await poll(() => page.getByTestId('view-sync').getAttribute('data-revision')).toBe('live');
+		await poll(() => page.getByTestId('sync-button').count(), 30_000).toBe(1);
+
+		// Live again, "compare with" a past revision diffs it against now.
+		await tab(page, 'network');
+		await page.getByTestId('proxy-compare-rev').fill(String(rev1));
+		await poll(async () => (await added()).some((l) => l.startsWith('+') && l.includes(`-d ${vip}/32`) && l.includes('--dport 443'))).toBe(true);
 	});
 });

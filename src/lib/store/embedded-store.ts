@@ -125,7 +125,7 @@ export class EmbeddedStore implements Backend {
 
 	/** Applies one op to engine and lessor; shared by live writes and replay. */
 	private applyOp(op: WalOp): { revision: number; events: Event[]; response: unknown } {
-		const leaseExists = (id: number) => this.lessor.has(id);
+		const leaseExists = this.leaseExists;
 		switch (op.t) {
 			case 'put':
 				return this.withRev(this.engine.put(op.req, leaseExists));
@@ -152,6 +152,9 @@ export class EmbeddedStore implements Backend {
 	private withRev<R extends { header: { revision: number } }>(r: { response: R; events: Event[] }) {
 		return { revision: r.response.header.revision, events: r.events, response: r.response as unknown };
 	}
+
+	/** Made once: a closure made per write costs a `__name` (defineProperty) call under tsx. */
+	private readonly leaseExists = (id: number) => this.lessor.has(id);
 
 	/** Runs a write: apply (may throw: nothing changed), journal, release once durable. */
 	private async write<R>(op: WalOp): Promise<R> {
@@ -313,6 +316,11 @@ export class EmbeddedStore implements Backend {
 
 	async defragment(): Promise<void> {
 		(this.engine as MvccEngine & { defragment?: () => void }).defragment?.();
+	}
+
+	/** The engine's snapshot (every retained revision; wasm-snapshot.ts format): time travel's replica starts from it. */
+	engineSnapshot(): Uint8Array {
+		return this.engine.snapshot();
 	}
 
 	async disarm(): Promise<void> {

@@ -34,7 +34,7 @@ import {
 	type StoreExports
 } from './wasm-abi';
 import { runTxn, type TxnHost } from './wasm-txn';
-import { restoreSnapshot, writeSnapshot } from './wasm-snapshot';
+import { restoreRecords, restoreSnapshot, writeSnapshot } from './wasm-snapshot';
 import type {
 	Compare,
 	CompactionResponse,
@@ -344,6 +344,12 @@ export class WasmEngine implements MvccEngine, TxnHost {
 	/** Loads a snapshot into a fresh instance; on a bad snapshot, throws and keeps the old state. */
 	restore(snapshot: Uint8Array): void {
 		this.exp = restoreSnapshot(snapshot, () => this.freshInstance());
+		this.broken = undefined;
+	}
+
+	/** `restore` from a snapshot's header fields and its records in chunks (wasm-snapshot.ts `restoreRecords`). */
+	restoreRecords(revision: number, compactMain: number, chunks: Iterable<Uint8Array>): void {
+		this.exp = restoreRecords(revision, compactMain, chunks, () => this.freshInstance());
 		this.broken = undefined;
 	}
 

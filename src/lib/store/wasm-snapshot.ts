@@ -73,3 +73,20 @@ export function restoreSnapshot(snapshot: Uint8Array, fresh: () => StoreExports)
 	x.trimBuffers();
 	return x;
 }
+
+/**
+ * Restores from the records alone, given in chunks of whole records (time travel decodes its
+ * download into one reused buffer this way: no copy of the whole store is ever made).
+ */
+export function restoreRecords(revision: number, compactMain: number, chunks: Iterable<Uint8Array>, fresh: () => StoreExports): StoreExports {
+	if (!(revision >= 1) || !(compactMain >= -1 && compactMain <= revision)) throw corrupt('revisions');
+	const x = fresh();
+	x.restoreBegin(revision, compactMain);
+	for (const chunk of chunks) {
+		writeInput(x, [chunk]);
+		if (x.restoreChunk(chunk.length) !== 0) throw corrupt('records');
+	}
+	x.restoreEnd();
+	x.trimBuffers();
+	return x;
+}

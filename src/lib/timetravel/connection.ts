@@ -56,12 +56,14 @@ export class ReplicaConnection {
 		return this.replica!;
 	}
 
-	/** Downloads the snapshot into the replica (a new one the first time). */
+	/** Downloads the snapshot into the replica (a new one the first time; its engine is made meanwhile). */
 	async load(): Promise<void> {
+		const engine = this.replica ? undefined : this.o.createEngine();
+		engine?.catch(() => {}); // awaited below; a failed download must not leave it unhandled
 		const res = await this.fetch(this.url('/snapshot'), { headers: this.headers(), cache: 'no-store' });
 		if (!res.ok) throw new Error(`time travel: snapshot failed (HTTP ${res.status}): ${(await res.text()).slice(0, 300)}`);
-		const body = new Uint8Array(await res.arrayBuffer());
-		this.replica ??= new Replica(await this.o.createEngine());
+		const body = await readSnapshotBody(res);
+		this.replica ??= new Replica(await engine!);
 		this.replica.load(body);
 		this.o.onLoad?.();
 	}
@@ -117,4 +119,31 @@ export class ReplicaConnection {
 		this.stopped = true;
 		this.abort?.abort();
 	}
+}
+
+/**
+ * The snapshot body of a response. The server sends it gzipped as the entity itself
+ * (`application/gzip`, not a content-encoding): inflated here by a DecompressionStream as it
+ * arrives, in the page, instead of by the browser's network process and piped over.
+ */
+export async function readSnapshotBody(res: Response): Promise<Uint8Array> {
+	if (!res.body) return new Uint8Array(0);
+	const gzipped = (res.headers.get('content-type') ?? '').startsWith('application/gzip');
+	const reader = (gzipped ? res.body.pipeThrough(new DecompressionStream('gzip')) : res.body).getReader();
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		chunks.push(value);
+		total += value.length;
+	}
+	if (chunks.length === 1) return chunks[0];
+	const out = new Uint8Array(total);
+	let at = 0;
+	for (const c of chunks) {
+		out.set(c, at);
+		at += c.length;
+	}
+	return out;
 }

@@ -16,7 +16,7 @@
 import { fromUtf8, prefixEnd, utf8 } from '../store/bytes';
 import type { KeyValue, RequestOp } from '../store/types';
 import type { WasmEngine } from '../store/wasm-engine';
-import { decodeReplicaSnapshot, type ReplicaSnapshot } from './snapshot';
+import { readReplicaSnapshot, type ReplicaSnapshot } from './snapshot';
 import { RevisionTimes } from './times';
 
 /** One event of the stream (keys and values as bytes). */
@@ -73,10 +73,17 @@ export class Replica {
 
 	constructor(readonly engine: WasmEngine) {}
 
-	/** Replaces the whole state with a snapshot (the body the server sent, or decoded). */
+	/** Replaces the whole state with a snapshot (the body the server sent, decoded as it is restored; or decoded). */
 	load(snapshot: Uint8Array | ReplicaSnapshot): void {
-		const s = snapshot instanceof Uint8Array ? decodeReplicaSnapshot(snapshot) : snapshot;
-		this.engine.restore(s.engine);
+		let s: Omit<ReplicaSnapshot, 'engine'>;
+		if (snapshot instanceof Uint8Array) {
+			const coded = readReplicaSnapshot(snapshot);
+			this.engine.restoreRecords(coded.records.revision, coded.records.compactMain, coded.records.chunks());
+			s = coded;
+		} else {
+			this.engine.restore(snapshot.engine);
+			s = snapshot;
+		}
 		this.compacted = s.compactRevision;
 		this.times = new RevisionTimes(s.times);
 		this.emit(undefined);

@@ -1,9 +1,9 @@
 /**
  * How much of a room's history its store keeps: at most `revisions` revisions and/or `seconds`
- * of room time, whichever is shorter. Past it, the room compacts (etcd's Compact), so the
- * replica's memory and the snapshot stay bounded. The server-wide automatic compaction
- * (`STORE_COMPACTION_MS`, kube-apiserver's 5 minutes) still applies on top: a room keeps the
- * shorter of the two.
+ * of room time, whichever is shorter. This is the room's compaction policy: past the window the
+ * keeper (server/timetravel/recorder.ts) compacts (etcd's Compact), so the store, the replica's
+ * memory and the snapshot stay bounded; inside it nothing is compacted (the store's own
+ * time-based compaction, `STORE_COMPACTION_MS`, is off unless an operator sets it).
  *
  * @module
  */

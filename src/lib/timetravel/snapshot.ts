@@ -1,9 +1,10 @@
 /**
  * The replica's initial snapshot: every key version the store retains since its compaction
- * revision, in one binary body the browser hands straight to the WASM engine's `restore`.
+ * revision, in one binary body that decodes to the WASM engine's own snapshot for `restore`.
  *
- *   "CVTT" · u32 format (1) · f64 revision · f64 compactRevision · u32 n · n × (f64 rev, f64 ms)
- *   · the engine snapshot (src/lib/store/wasm-snapshot.ts, "CVST" format 1)
+ *   "CVTT" · u32 format (2) · f64 revision · f64 compactRevision · u32 n · n × (f64 rev, f64 ms)
+ *   · f64 engine snapshot size · the engine snapshot (src/lib/store/wasm-snapshot.ts, "CVST"
+ *   format 1) with each value coded against the key's previous version (history-codec.ts)
  *
  * The (rev, ms) pairs map revisions to room time: each pair says "from this revision on, the
  * room's clock read ms" (only changes are listed).
@@ -18,9 +19,10 @@
  */
 import { compareBytes, toLatin1 } from '../store/bytes';
 import type { Event, KeyValue } from '../store/types';
+import { decodeEngineHistory, encodeEngineHistory, engineRecords, type EngineRecords } from './history-codec';
 
 const MAGIC = 0x54545643; // "CVTT" little-endian
-const FORMAT = 1;
+const FORMAT = 2;
 const ENGINE_MAGIC = 0x54535643; // "CVST"
 const ENGINE_FORMAT = 1;
 const ENGINE_HEADER = 24;
@@ -105,14 +107,15 @@ export interface ReplicaSnapshot {
 	compactRevision: number;
 	/** Change points of room time: [revision, ms] pairs in revision order. */
 	times: Array<[number, number]>;
-	/** The engine snapshot (a view into the body). */
+	/** The engine snapshot (CVST). */
 	engine: Uint8Array;
 }
 
 /** The snapshot body sent to browsers. */
 export function encodeReplicaSnapshot(s: ReplicaSnapshot): Uint8Array {
-	const head = 24 + 4 + s.times.length * 16;
-	const out = new Uint8Array(head + s.engine.length);
+	const coded = encodeEngineHistory(s.engine);
+	const head = 24 + 4 + s.times.length * 16 + 8;
+	const out = new Uint8Array(head + coded.length);
 	const dv = new DataView(out.buffer);
 	dv.setUint32(0, MAGIC, true);
 	dv.setUint32(4, FORMAT, true);
@@ -125,22 +128,39 @@ export function encodeReplicaSnapshot(s: ReplicaSnapshot): Uint8Array {
 		dv.setFloat64(at + 8, ms, true);
 		at += 16;
 	}
-	out.set(s.engine, at);
+	dv.setFloat64(at, s.engine.length, true);
+	out.set(coded, at + 8);
 	return out;
 }
 
-export function decodeReplicaSnapshot(body: Uint8Array): ReplicaSnapshot {
+/** A snapshot body's header and times, its engine history left coded (decoded as it is restored). */
+export interface CodedReplicaSnapshot extends Omit<ReplicaSnapshot, 'engine'> {
+	records: EngineRecords;
+	/** The engine snapshot's size. */
+	engineBytes: number;
+	coded: Uint8Array;
+}
+
+export function readReplicaSnapshot(body: Uint8Array): CodedReplicaSnapshot {
 	const bad = (why: string) => new Error(`time travel: bad snapshot (${why})`);
 	if (body.length < 28) throw bad('too short');
 	const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
 	if (dv.getUint32(0, true) !== MAGIC) throw bad('not a replica snapshot');
 	if (dv.getUint32(4, true) !== FORMAT) throw bad(`format ${dv.getUint32(4, true)}`);
 	const n = dv.getUint32(24, true);
-	if (28 + n * 16 > body.length) throw bad('truncated');
+	if (28 + n * 16 + 8 > body.length) throw bad('truncated');
 	const times: Array<[number, number]> = [];
 	let at = 28;
 	for (let i = 0; i < n; i++, at += 16) times.push([dv.getFloat64(at, true), dv.getFloat64(at + 8, true)]);
-	return { revision: dv.getFloat64(8, true), compactRevision: dv.getFloat64(16, true), times, engine: body.subarray(at) };
+	const engineBytes = dv.getFloat64(at, true);
+	const coded = body.subarray(at + 8);
+	return { revision: dv.getFloat64(8, true), compactRevision: dv.getFloat64(16, true), times, engineBytes, coded, records: engineRecords(coded, engineBytes) };
+}
+
+/** The body with its engine snapshot decoded whole (tests, tools; the replica restores from `readReplicaSnapshot`). */
+export function decodeReplicaSnapshot(body: Uint8Array): ReplicaSnapshot {
+	const { records: _r, engineBytes, coded, ...s } = readReplicaSnapshot(body);
+	return { ...s, engine: decodeEngineHistory(coded, engineBytes) };
 }
 
 /** The header of an engine snapshot: its revision and etcd's compactMainRev (-1 = never compacted). */

@@ -10,6 +10,16 @@ import { isLocalEndpoint } from '$lib/proxy/categorize';
 import { tablesFrom, type ProxyTables } from '$lib/proxy/tables';
 import type { NodeServicePort, NodeTable, ProxyConfig, VipEntry } from '$lib/proxy/types';
 
+/** Two revisions of the room's tables to diff (older first), from the time-travel replica. */
+export interface RulesComparison {
+	from: number;
+	to: number;
+	/** `to` is the replica's newest revision. */
+	toIsNow: boolean;
+	before: ProxyTables;
+	after: ProxyTables;
+}
+
 export function browserTables(services: KubeObject[], slices: KubeObject[], nodes: KubeObject[], config: ProxyConfig): ProxyTables {
 	return tablesFrom({ services, slices, nodes, config });
 }
