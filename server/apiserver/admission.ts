@@ -10,9 +10,9 @@
  * @module
  */
 import { forbidden } from '../../src/lib/kube/api-errors';
-import { collectionKey } from '../../src/lib/kube/storage-keys';
 import type { Call } from './context';
 import { admitStorage } from './storage-admission';
+import { listListed } from './lister';
 import type { ObjectStorage } from './storage';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,8 +34,9 @@ export async function admitUpdate(call: AdmissionCall, next: Obj): Promise<void>
 
 const isPriorityClass = (call: AdmissionCall) => call.target.gr.group === 'scheduling.k8s.io' && call.target.gr.resource === 'priorityclasses' && !call.target.subresource;
 
-async function priorityClasses(storage: ObjectStorage): Promise<Obj[]> {
-	return (await storage.page(collectionKey('priorityclasses'), collectionKey('priorityclasses'), 0, 0)).items.map((s) => s.object);
+/** Read-only (the plugin's lister). */
+function priorityClasses(storage: ObjectStorage): Promise<Obj[]> {
+	return listListed(storage, 'priorityclasses');
 }
 
 /** The globalDefault class with the lowest value (a race may leave several). */

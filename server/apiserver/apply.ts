@@ -12,10 +12,11 @@
 import { badRequest, KubeError, notFound } from '../../src/lib/kube/api-errors';
 import { checkDeclared, TypedValueError } from '../../src/lib/kube/apply';
 import { applyDefaults } from '../../src/lib/kube/defaults';
+import { cloneJson } from '../../src/lib/kube/clone-json';
 import { FieldSet, fieldPE } from '../../src/lib/kube/field-set';
 import { FieldType } from '../../src/lib/kube/field-types';
 import { apiVersionOf } from '../../src/lib/kube/kinds';
-import { managedForUpdate, managerFromUserAgent, recordApply, recordUpdate, type FieldManagerWrite } from '../../src/lib/kube/managed-fields';
+import { managedForUpdate, managerFromUserAgent, recordApply, recordCreate, recordUpdate, type FieldManagerWrite } from '../../src/lib/kube/managed-fields';
 import { prepareStatusUpdate, prepareUpdate } from '../../src/lib/kube/strategy';
 import type { WriteOptions } from '../../src/lib/kube/write-options';
 import { keyOf, served, toStored, type Call } from './context';
@@ -93,13 +94,16 @@ const ADMISSION_SET: Record<string, string[][]> = {
 
 /** Records a create's Update entry in `obj` (its defaulted fields, diffed from the kind's zero object). */
 export function trackCreate(call: Caller, obj: Obj): void {
+	const t = call.target;
 	const w = writeFor(call, fieldManagerOf(call));
-	const managed = managedForUpdate(undefined, obj.metadata?.managedFields);
-	const defaulted = structuredClone(obj);
-	applyDefaults(call.target.stored, defaulted);
-	for (const [field, name] of ADMISSION_SET[`${apiVersionOf(call.target.stored)}/${call.target.stored.kind}`] ?? [])
+	const requested = obj.metadata?.managedFields;
+	const defaulted = cloneJson(obj);
+	applyDefaults(t.stored, defaulted);
+	for (const [field, name] of ADMISSION_SET[`${apiVersionOf(t.stored)}/${t.stored.kind}`] ?? [])
 		if (obj[field]?.[name] === undefined && defaulted[field]) delete defaulted[field][name];
-	noErrors(obj, () => recordUpdate(w, managed, w.type.zero(), defaulted));
+	// Built-in kinds' types are shared per kind (a CRD's come and go with its schema); the filter follows the endpoint.
+	if (requested === undefined && !t.stored.custom) return noErrors(obj, () => recordCreate(w, `${t.subresource ?? ''}/${!!t.stored.status}`, defaulted));
+	noErrors(obj, () => recordUpdate(w, managedForUpdate(undefined, requested), w.type.zero(), defaulted));
 }
 
 /** Records an update's Update entry in `next` (what changed from `live`). */

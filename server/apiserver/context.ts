@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../src/lib/clock/clock';
-import type { Rng } from '../../src/lib/clock/rng';
+import type { IdentitySource } from '../../src/lib/kube/random-ids';
 import { badRequest, expired, internalError, requestEntityTooLarge, type GroupResource } from '../../src/lib/kube/api-errors';
 import { coreToEventsV1, eventsV1ToCore } from '../../src/lib/kube/event-conversion';
 import { withSchemaDefaults } from '../../src/lib/kube/crd';
@@ -27,9 +27,8 @@ export interface ApiContext {
 	clock: Clock;
 	/** The user the token stands for: `editor` or `viewer`. */
 	user: string;
-	/** The API server's stream of the room's seeded RNG (uids, generateName suffixes). */
-	rng: Rng;
-	newUid(): string;
+	/** uids, generateName suffixes and allocation choices, derived from the room's seed (src/lib/kube/random-ids.ts). */
+	ids: IdentitySource;
 	log(msg: string): void;
 	/** The resources the room serves (built-ins and its CRDs'); the built-ins when unset. */
 	resources?: ResourceSet;

@@ -20,6 +20,7 @@ import { countObject } from './object-count';
 import { APISERVER_LIMITS } from './limits';
 import type { ApiContext } from './context';
 import { serviceAllocations } from './service-alloc';
+import { cloneJson } from '../../src/lib/kube/clone-json';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -70,7 +71,7 @@ function checkPreconditions(t: Target, meta: Obj, pre: DeleteOptions['preconditi
 
 /** The object marked deleted (deletionTimestamp, grace period, finalizers; namespaces Terminating). */
 function markedForDeletion(t: Target, obj: Obj, now: number, grace: number, finalizers: string[]): Obj {
-	const next = structuredClone(obj);
+	const next = cloneJson(obj);
 	if (!next.metadata.deletionTimestamp) next.metadata.deletionTimestamp = rfc3339(now + grace * 1000);
 	const prevGrace = next.metadata.deletionGracePeriodSeconds;
 	next.metadata.deletionGracePeriodSeconds = prevGrace === undefined ? grace : Math.min(prevGrace, grace);

@@ -71,10 +71,12 @@ export function sendObject(res: ServerResponse, code: number, body: unknown, opt
  * written as is (one gathered write): joining megabytes first would only copy them.
  */
 export function sendEncoded(res: ServerResponse, code: number, body: string | Buffer[], opts: { contentType?: string; warnings?: string[] } = {}): void {
-	// Encoded once: measuring the string and then writing it would convert it twice.
-	const parts = typeof body === 'string' ? [Buffer.from(body, 'utf8')] : body;
+	// A string body is measured, not copied into a Buffer: node joins it with the headers into
+	// the one chunk it writes.
+	const parts = typeof body === 'string' ? undefined : body;
 	let length = 0;
-	for (const p of parts) length += p.length;
+	if (parts) for (const p of parts) length += p.length;
+	else length = Buffer.byteLength(body as string, 'utf8');
 	const headers: Record<string, string | string[]> = {
 		...COMMON_HEADERS,
 		'content-type': opts.contentType ?? 'application/json',
@@ -82,6 +84,7 @@ export function sendEncoded(res: ServerResponse, code: number, body: string | Bu
 	};
 	if (opts.warnings?.length) headers.warning = opts.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
 	res.writeHead(code, headers);
+	if (!parts) return void res.end(body as string, 'utf8');
 	if (parts.length === 1) return void res.end(parts[0]);
 	res.cork();
 	for (const p of parts) res.write(p);

@@ -18,8 +18,7 @@ import type { RoomRegistry } from '../rooms/registry';
 import type { Room } from '../rooms/room';
 import type { Config } from '../config';
 import { bootstrapRoom } from './bootstrap';
-import type { Rng } from '../../src/lib/clock/rng';
-import { uuidV4 } from '../../src/lib/kube/random-ids';
+import { IdentitySource, uuidV4 } from '../../src/lib/kube/random-ids';
 import { makeTarget, storeErrorToKube, type ApiContext, type Call } from './context';
 import { registryOf } from './crd-registry';
 import { routeCustom } from './crd-routes';
@@ -42,16 +41,16 @@ export const KUBE_PREFIX = '/rooms/';
 
 interface RoomApi {
 	storage: ObjectStorage;
-	/** The API server's stream of the room's seeded RNG: uids, generateName suffixes, service allocations. */
-	rng: Rng;
+	/** uids, generateName suffixes and service allocations, derived from the room's seed. */
+	ids: IdentitySource;
 }
 
 const apis = new WeakMap<Room, Promise<RoomApi>>();
 
 /**
- * The room's object storage, bootstrapped on first use, and its RNG stream. The stream is forked
- * with the store's revision: a replay of the room's writes draws the same ids, and a reloaded
- * room (same seed) does not hand out the uids of objects it already holds again.
+ * The room's object storage, bootstrapped on first use, and its identities. Both are keyed by the
+ * store's revision: a replay of the room's writes gets the same ids, and a reloaded room (same
+ * seed, counters from 0) does not hand out the uids of objects it already holds again.
  */
 function apiOf(room: Room): Promise<RoomApi> {
 	let p = apis.get(room);
@@ -60,7 +59,7 @@ function apiOf(room: Room): Promise<RoomApi> {
 		p = storage.revision().then(async (revision) => {
 			const rng = room.time.rng.fork(`apiserver@${revision}`);
 			await bootstrapRoom(storage, room.time.clock, () => uuidV4(rng));
-			return { storage, rng };
+			return { storage, ids: new IdentitySource(room.meta.seed ?? 0, revision, () => room.time.clock.now()) };
 		});
 		p.catch(() => apis.delete(room));
 		apis.set(room, p);
@@ -97,8 +96,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, url: URL, rooms:
 	const method = (req.method ?? 'GET').toUpperCase();
 	const info = parseRequestInfo(method, decodeSegments(rest.join('/')), url.searchParams);
 	apiMetrics(room).track(req, res, info.kind === 'resource' ? info.verb : 'get');
-	const { storage, rng } = await apiOf(room);
-	const ctx: ApiContext = { room, storage, clock: stampingClock(room.time.clock), user: role, rng, newUid: () => uuidV4(rng), log: config.log };
+	const { storage, ids } = await apiOf(room);
+	const ctx: ApiContext = { room, storage, clock: stampingClock(room.time.clock), user: role, ids, log: config.log };
 	// The room's served resources: built-ins plus established CRDs (the registry's controller writes as the API server).
 	ctx.resources = (await registryOf(room, () => ({ ...ctx, user: 'system:apiserver' }))).snapshot();
 	if (info.kind !== 'resource') {

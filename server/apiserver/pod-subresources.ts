@@ -19,6 +19,7 @@ import { sendObject } from './http';
 import { getStored } from './read';
 import { CREATED_STATUS, handleEviction } from './pod-eviction';
 import { APISERVER_LIMITS } from './limits';
+import { cloneJson } from '../../src/lib/kube/clone-json';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -53,7 +54,7 @@ async function handleBinding(call: Call): Promise<void> {
 	const key = keyOf(call.target);
 	for (let attempt = 0; attempt < APISERVER_LIMITS.maxUpdateRetries; attempt++) {
 		const cur = await getStored(call);
-		const pod = structuredClone(cur.object);
+		const pod = cloneJson(cur.object);
 		const meta = pod.metadata;
 		if (b.metadata.uid && b.metadata.uid !== meta.uid)
 			throw conflict({ group: '', resource: 'pods' }, name, `Precondition failed: UID in precondition: ${b.metadata.uid}, UID in object meta: ${meta.uid}`);

@@ -18,7 +18,7 @@ import { matchesLabels } from '../../src/lib/kube/label-selector';
 import { apiVersionOf } from '../../src/lib/kube/kinds';
 import { parseListOptions, parseResourceVersion, type ListOptions } from '../../src/lib/kube/list-options';
 import { collectionKey, decodeContinue, encodeContinue } from '../../src/lib/kube/storage-keys';
-import { buildTable, type IncludeObject } from '../../src/lib/kube/tables';
+import { buildTable, type IncludeObject, type Table } from '../../src/lib/kube/tables';
 import { StoreError } from '../../src/lib/store/errors';
 import { badRequest } from '../../src/lib/kube/api-errors';
 import { keyOf, prefixOf, served, storeErrorToKube, type Call, type Target } from './context';
@@ -206,6 +206,33 @@ function listJson(call: Call, r: ListResult): Buffer[] | undefined {
 	return parts;
 }
 
+/** The JSON of a Table row's object (metadata or whole), kept per stored object like `itemJson`. */
+const rowObjectJson: Record<'Metadata' | 'Object', WeakMap<Obj, string>> = { Metadata: new WeakMap(), Object: new WeakMap() };
+
+/**
+ * A Table list as JSON text: `listBody`'s Table with each row's object encoded once per stored
+ * object (the cells, AGE among them, are encoded every time). Built-in kinds served as stored only.
+ */
+function tableJson(call: Call, r: ListResult): string | undefined {
+	const { target: t, wanted } = call;
+	if (wanted.as !== 'table' || t.resource.custom || t.resource.storedAs) return undefined;
+	const { rows, ...rest } = listBody(call, r) as Table;
+	const include = includeOf(call.query);
+	const memo = include === 'None' ? undefined : rowObjectJson[include];
+	// `rows` is the Table's last member, `object` a row's.
+	let out = JSON.stringify(rest).slice(0, -1) + ',"rows":[';
+	rows.forEach((row, i) => {
+		if (i > 0) out += ',';
+		const { object, ...cells } = row;
+		if (!memo || object === undefined) return void (out += JSON.stringify(row));
+		const stored = r.items[i].object;
+		let json = memo.get(stored);
+		if (json === undefined) memo.set(stored, (json = JSON.stringify(object)));
+		out += JSON.stringify(cells).slice(0, -1) + ',"object":' + json + '}';
+	});
+	return out + ']}';
+}
+
 /** One object in the representation the client wants. */
 export function objectBody(call: Call, stored: Obj): unknown {
 	const { target: t, wanted, ctx, query } = call;
@@ -233,7 +260,9 @@ export async function handleList(call: Call): Promise<void> {
 	const r = (await listFromCache(call, opts)) ?? (await listObjects(call, opts));
 	const json = listJson(call, r);
 	if (json !== undefined) return sendEncoded(call.res, 200, json);
-	const body = listBody(call, r);
 	const contentType = call.wanted.as === 'table' ? `application/json;as=Table;v=${call.wanted.version};g=meta.k8s.io` : undefined;
+	const table = tableJson(call, r);
+	if (table !== undefined) return sendEncoded(call.res, 200, table, { contentType });
+	const body = listBody(call, r);
 	sendObject(call.res, 200, body, { yaml: call.wanted.as === 'object' && call.wanted.yaml, contentType });
 }

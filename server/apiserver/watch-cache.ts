@@ -180,6 +180,11 @@ export class WatchCache {
 		return this.syncTo(await this.storage.revision());
 	}
 
+	/** The object at `key` at `this.revision`. */
+	get(key: string): Stored | undefined {
+		return this.objects.get(key);
+	}
+
 	/** Objects with keys in [from, to) in key order, at `this.revision`. */
 	snapshot(from: string, to: string): Stored[] {
 		const keys = (this.sorted ??= [...this.objects.keys()].sort());

@@ -79,6 +79,7 @@ async function startOf(call: Call, opts: ListOptions, range: { from: string; to:
 /** One open watch response. */
 class WatchStream {
 	private closed = false;
+	private unsent = '';
 	private headersSent = false;
 	private readonly match: (o: Obj) => boolean;
 	private readonly release: () => void;
@@ -121,12 +122,25 @@ class WatchStream {
 		this.write(JSON.stringify({ type, object }) + '\n');
 	}
 
+	/**
+	 * Lines go out once the current batch of work is done (process.nextTick runs after the
+	 * promise jobs queued now): the revisions one group commit releases, fanned out to many
+	 * watchers, cost each of them one socket write rather than one per revision.
+	 */
 	private write(lines: string): void {
 		if (this.closed) return;
-		const res = this.call.res;
-		res.write(lines);
-		if (res.writableLength > APISERVER_LIMITS.maxWatchBufferBytes) this.finish();
+		if (!this.unsent) process.nextTick(this.flush);
+		this.unsent += lines;
 	}
+
+	private flush = (): void => {
+		const out = this.unsent;
+		this.unsent = '';
+		if (this.closed || !out) return;
+		const res = this.call.res;
+		res.write(out);
+		if (res.writableLength > APISERVER_LIMITS.maxWatchBufferBytes) this.finish();
+	};
 
 	sendObject(type: EventType, stored: Obj): void {
 		this.send(type, this.render(stored));
@@ -210,6 +224,9 @@ class WatchStream {
 
 	finish = (): void => {
 		if (this.closed) return;
+		// What was written before the end (a timeout, an ERROR event) still goes out.
+		if (this.unsent && !this.call.res.destroyed) this.call.res.write(this.unsent);
+		this.unsent = '';
 		this.closed = true;
 		for (const cancel of this.cancels) cancel();
 		this.cancelTimeout();

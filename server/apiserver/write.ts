@@ -11,6 +11,7 @@
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, unsupportedMediaType } from '../../src/lib/kube/api-errors';
 import { summarizeBody } from '../../src/lib/kube/json-syntax';
 import { deepEqual } from '../../src/lib/kube/json-patch';
+import { cloneJson } from '../../src/lib/kube/clone-json';
 import { prepareCreate, prepareStatusUpdate, prepareUpdate } from '../../src/lib/kube/strategy';
 import { validateCreate, validateUpdate } from '../../src/lib/kube/validation';
 import { parseWriteOptions, type WriteOptions } from '../../src/lib/kube/write-options';
@@ -24,9 +25,9 @@ import { APISERVER_LIMITS } from './limits';
 import { countObject, checkObjectBound } from './object-count';
 import { serviceAllocations } from './service-alloc';
 import { trackCreate, trackUpdate } from './apply';
-import { generateName } from '../../src/lib/kube/random-ids';
 import { admitCreate, admitUpdate } from './admission';
 import { omitEmptyMeta } from '../../src/lib/kube/omit-empty';
+import { getListed } from './lister';
 import { canonicalizeQuantities } from '../../src/lib/kube/canonical-quantities';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -62,9 +63,9 @@ export async function readWriteBody(call: Call, opts: WriteOptions): Promise<{ o
 export async function admitNamespace(call: Pick<Call, 'ctx' | 'target'>, name: string): Promise<void> {
 	const t = call.target;
 	if (!t.stored.namespaced || !t.namespace) return;
-	const ns = await call.ctx.storage.get(objectKey('namespaces', undefined, t.namespace));
+	const ns = await getListed(call.ctx.storage, 'namespaces', t.namespace);
 	if (!ns) throw notFound({ group: '', resource: 'namespaces' }, t.namespace);
-	if (ns.object.metadata?.deletionTimestamp || ns.object.status?.phase === 'Terminating') {
+	if (ns.metadata?.deletionTimestamp || ns.status?.phase === 'Terminating') {
 		const err = forbidden(t.gr, name, `unable to create new content in namespace ${t.namespace} because it is being terminated`);
 		err.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${t.namespace} is being terminated`, field: 'metadata.namespace' }];
 		throw err;
@@ -81,10 +82,13 @@ function asDecoded(obj: Obj): Obj {
 	return canonicalizeQuantities(omitEmptyMeta(obj));
 }
 
-/** Creates `input` (served form) in the target collection; returns the stored object. */
+/**
+ * Creates `input` (served form) in the target collection; returns the stored object. `input` is
+ * the caller's own fresh copy (a decoded body): it is changed, not copied.
+ */
 export async function createObject(call: Pick<Call, 'ctx' | 'target'>, input: Obj, opts: { dryRun: boolean; applied?: boolean }): Promise<Obj> {
 	const { ctx, target: t } = call;
-	const obj = asDecoded(toStored(t, structuredClone(input)));
+	const obj = asDecoded(toStored(t, input));
 	obj.metadata ??= {};
 	if (t.stored.namespaced) {
 		if (obj.metadata.namespace && obj.metadata.namespace !== t.namespace)
@@ -96,13 +100,14 @@ export async function createObject(call: Pick<Call, 'ctx' | 'target'>, input: Ob
 	// managedFields: the creator's Update entry (a server-side apply brings its own).
 	if (!opts.applied) trackCreate(call, obj);
 	for (let attempt = 0; ; attempt++) {
-		if (generate) obj.metadata.name = generateName(obj.metadata.generateName, ctx.rng);
-		const prepared = prepareCreate(t.stored, obj, { now: ctx.clock.now(), uid: ctx.newUid(), namespace: t.namespace });
+		if (generate) obj.metadata.name = ctx.ids.generateName(t.namespace, obj.metadata.generateName);
+		const uid = ctx.ids.uid(`${t.stored.group}/${t.stored.resource}`, t.namespace, obj.metadata.name ?? '');
+		const prepared = prepareCreate(t.stored, obj, { now: ctx.clock.now(), uid, namespace: t.namespace });
 		const errs = validateCreate(t.stored, prepared);
 		if (errs.length) throw invalid({ group: t.resource.group, kind: t.resource.kind }, prepared.metadata?.name ?? '', errs);
 		const name: string = prepared.metadata.name;
 		const key = keyOf(t, name);
-		const svc = serviceAllocations(ctx.storage, t, ctx.rng.next);
+		const svc = serviceAllocations(ctx.storage, t, ctx.ids.random('services', t.namespace, name));
 		if (opts.dryRun) {
 			if (await ctx.storage.get(key)) throw alreadyExists(t.gr, name);
 			await svc?.dryRunCreate(prepared);
@@ -149,13 +154,13 @@ export async function guaranteedUpdate(
 ): Promise<UpdateResult> {
 	const { ctx, target: t } = call;
 	const key = keyOf(t);
-	const svc = opts.status ? undefined : serviceAllocations(ctx.storage, t, ctx.rng.next);
+	const svc = opts.status ? undefined : serviceAllocations(ctx.storage, t, ctx.ids.random('services', t.namespace, t.name ?? ''));
 	for (let attempt = 0; attempt < APISERVER_LIMITS.maxUpdateRetries; attempt++) {
 		const cur = await ctx.storage.get(key);
 		if (!cur) throw notFound(t.gr, t.name ?? '');
 		const currentRV = cur.object.metadata.resourceVersion;
 		// A transform that builds a new object without touching its argument needs no copy to work on.
-		const next = asDecoded(transform(opts.transformCopies ? cur.object : structuredClone(cur.object)));
+		const next = asDecoded(transform(opts.transformCopies ? cur.object : cloneJson(cur.object)));
 		const wantedRV = next.metadata?.resourceVersion;
 		if (wantedRV && wantedRV !== currentRV) throw conflict(t.gr, t.name ?? '');
 		next.metadata = { ...(next.metadata ?? {}), resourceVersion: currentRV };

@@ -127,9 +127,10 @@ export class CsiProvisioner extends Controller {
 		if (!pvc || pvc.metadata.uid !== uid) return;
 		const cls = shouldProvision(pvc, this.classes);
 		if (!cls) return;
-		const nodes = this.ctx.informer(STORAGE.nodes).store.list() as unknown as SimNode[];
+		// Replayable: nodes in name order (not informer order), a draw of the claim's own (not the next of the stream).
+		const nodes = (this.ctx.informer(STORAGE.nodes).store.list() as unknown as SimNode[]).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
 		const fail = cls.metadata.annotations?.[KNOB_PROVISION_FAIL];
-		const where = fail ? { error: `rpc error: code = ResourceExhausted desc = ${fail}` } : placement(pvc, cls, nodes, (n) => this.ctx.rng.int(n));
+		const where = fail ? { error: `rpc error: code = ResourceExhausted desc = ${fail}` } : placement(pvc, cls, nodes, (n) => this.ctx.rng.fork(`placement/${uid}`).int(n));
 		if (where.error) {
 			this.recorder.event(STORAGE.pvcs, asKube(pvc), 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${cls.metadata.name}": ${where.error}`);
 			if (isDelayBinding(pvc, this.classes) && pvc.metadata.annotations?.[ANN_SELECTED_NODE]) {

@@ -252,6 +252,25 @@ describe('dry runs and field validation', () => {
 		expect(m.body.items[0]).toEqual({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: expect.objectContaining({ name: expect.any(String) }) });
 	});
 
+	it('lists Tables whose row objects are the listed objects, the same when served again (kept encodings)', async () => {
+		const list = (await call(CM)).body;
+		const table = (include: string) => call(`${CM}?includeObject=${include}`, { headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+		for (const include of ['Metadata', 'Object', 'None']) {
+			const first = await table(include);
+			const again = await table(include);
+			expect(first.headers.get('content-type')).toBe('application/json;as=Table;v=v1;g=meta.k8s.io');
+			expect(Object.keys(first.body)).toEqual(['kind', 'apiVersion', 'metadata', 'columnDefinitions', 'rows']);
+			expect(first.body.rows.map((r: Obj) => r.cells[0])).toEqual(list.items.map((o: Obj) => o.metadata.name));
+			expect(again.body.rows.map((r: Obj) => r.object)).toEqual(first.body.rows.map((r: Obj) => r.object));
+			first.body.rows.forEach((row: Obj, i: number) => {
+				const item = list.items[i];
+				if (include === 'None') return expect(row.object).toBeUndefined();
+				if (include === 'Metadata') return expect(row.object).toEqual({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: item.metadata });
+				expect(row.object).toEqual({ ...item, apiVersion: 'v1', kind: 'ConfigMap' });
+			});
+		}
+	});
+
 	it('serves events.k8s.io Events as the core Events they are stored as', async () => {
 		const ev = await post('/apis/events.k8s.io/v1/namespaces/default/events', {
 			metadata: { name: 'e1' },

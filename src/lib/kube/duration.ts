@@ -50,8 +50,16 @@ export function since(timestamp: unknown, now: number): string {
 
 /** metav1.Time's wire form: RFC 3339 in UTC with second precision (`2026-11-25T10:00:00Z`). */
 export function rfc3339(ms: number): string {
-	return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+	const sec = Math.floor(ms / 1000);
+	// Every write stamps a time or two, mostly within the same second.
+	if (sec !== lastSecond) {
+		lastSecond = sec;
+		lastStamp = new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
+	}
+	return lastStamp;
 }
+let lastSecond = NaN;
+let lastStamp = '';
 
 /** metav1.MicroTime's wire form (`2026-11-25T10:00:00.123456Z`). */
 export function rfc3339Micro(ms: number): string {

@@ -15,6 +15,7 @@
 import type { JSONSchemaProps } from './crd/types';
 import { patchMetaOf } from './patch-meta';
 import { deref, schemaFor, type SchemaNode } from './schema';
+import { cloneJson } from './clone-json';
 
 type Json = unknown;
 type Obj = Record<string, Json>;
@@ -208,7 +209,7 @@ export class FieldType {
 	/** The kind's zero object as Go serializes it: value structs as `{}`, required collections as null (a fresh copy). */
 	zero(): Obj {
 		this.zeroObj ??= this.buildZero();
-		return structuredClone(this.zeroObj);
+		return cloneJson(this.zeroObj);
 	}
 
 	private buildZero(): Obj {

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { cloneJson } from './clone-json';
+
 type Json = unknown;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -133,13 +135,13 @@ function remove(doc: unknown, tokens: string[]): unknown {
 
 /** Applies an RFC 6902 patch to a copy of `doc`; throws JsonPatchError on the first failing op. */
 export function applyJsonPatch(doc: unknown, ops: JsonPatchOp[]): unknown {
-	let out = structuredClone(doc);
+	let out = cloneJson(doc);
 	for (const op of ops) {
 		const tokens = parsePointer(op.path);
 		switch (op.op) {
 			case 'add':
 				if (!('value' in op)) throw new JsonPatchError('add operation missing value');
-				out = add(out, tokens, structuredClone(op.value));
+				out = add(out, tokens, cloneJson(op.value));
 				break;
 			case 'remove':
 				out = remove(out, tokens);
@@ -147,11 +149,11 @@ export function applyJsonPatch(doc: unknown, ops: JsonPatchOp[]): unknown {
 			case 'replace':
 				if (!('value' in op)) throw new JsonPatchError('replace operation missing value');
 				if (!tokens.length) {
-					out = structuredClone(op.value);
+					out = cloneJson(op.value);
 					break;
 				}
 				get(out, tokens);
-				out = add(remove(out, tokens), tokens, structuredClone(op.value));
+				out = add(remove(out, tokens), tokens, cloneJson(op.value));
 				break;
 			case 'move': {
 				const from = parsePointer(op.from);
@@ -160,7 +162,7 @@ export function applyJsonPatch(doc: unknown, ops: JsonPatchOp[]): unknown {
 				break;
 			}
 			case 'copy':
-				out = add(out, tokens, structuredClone(get(out, parsePointer(op.from))));
+				out = add(out, tokens, cloneJson(get(out, parsePointer(op.from))));
 				break;
 			case 'test':
 				if (!deepEqual(get(out, tokens), op.value)) throw new JsonPatchError(`testing value ${op.path} failed`);

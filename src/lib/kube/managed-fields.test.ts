@@ -10,6 +10,7 @@ import {
 	managerFromUserAgent,
 	managerIdentifier,
 	recordApply,
+	recordCreate,
 	recordUpdate,
 	type FieldManagerWrite
 } from './managed-fields';
@@ -149,5 +150,31 @@ describe('conflictError', () => {
 			{ manager: managerIdentifier({ manager: 'b', operation: 'Apply' }), path: p('data', 'z') }
 		]);
 		expect(many.message).toBe('Apply failed with 3 conflicts: conflicts with "a" with subresource "status" using v1:\n- .status.y\nconflicts with "b":\n- .data.x\n- .data.z');
+	});
+});
+
+describe('recordCreate', () => {
+	const pod = (name: string, ports: number[], extra: Obj = {}): Obj => ({
+		apiVersion: 'v1',
+		kind: 'Pod',
+		metadata: { name, labels: { app: name } },
+		spec: { containers: [{ name: 'app', image: `nginx:${name}`, ports: ports.map((containerPort) => ({ containerPort, protocol: 'TCP' })) }], ...extra }
+	});
+	const fromZero = (w: FieldManagerWrite, o: Obj) => recordUpdate(w, emptyManaged(), w.type.zero(), o);
+
+	it('records what recordUpdate from the zero object records, for objects alike in structure or not', () => {
+		const objects = [pod('a', [80]), pod('b', [80]), pod('c', [80, 81]), pod('d', [80], { nodeName: 'n1' }), pod('e', [80], { tolerations: null })];
+		for (const [i, o] of objects.entries()) {
+			const w = write('v1', 'Pod', 'kubectl', `2026-11-26T08:00:0${i}Z`);
+			expect(recordCreate(w, 'test', o)).toEqual(fromZero(w, o));
+		}
+	});
+
+	it('stamps each create with its own time and hands out entries its callers may copy', () => {
+		const first = recordCreate(write('v1', 'Pod', 'm', '2026-11-26T08:00:00Z'), 'test', pod('a', [80]))!;
+		const second = recordCreate(write('v1', 'Pod', 'm', '2026-11-26T09:30:00Z'), 'test', pod('b', [80]))!;
+		expect(first[0].time).toBe('2026-11-26T08:00:00Z');
+		expect(second[0].time).toBe('2026-11-26T09:30:00Z');
+		expect(structuredClone(second)).toEqual(second);
 	});
 });

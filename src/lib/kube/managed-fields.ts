@@ -220,6 +220,52 @@ export function recordUpdate(w: FieldManagerWrite, managed: Managed, live: Obj, 
 	return encodeManagedFields(out);
 }
 
+/**
+ * A value's structure as far as a create's field set can tell: keys and the types of values, and
+ * whole list items (their keys and set values are path elements). Values outside lists are not
+ * part of a field set, and a zero object holds only nulls and empty maps to compare them with.
+ */
+function structureKey(v: unknown): string {
+	if (v === null) return 'n';
+	if (Array.isArray(v)) return JSON.stringify(v);
+	if (typeof v !== 'object') return typeof v === 'string' ? 's' : typeof v === 'number' ? 'd' : typeof v === 'boolean' ? 'b' : 'u';
+	let out = '{';
+	for (const k in v as Obj) out += JSON.stringify(k) + ':' + structureKey((v as Obj)[k]) + ',';
+	return out + '}';
+}
+
+function deepFreeze<T>(v: T): T {
+	if (v && typeof v === 'object') {
+		for (const k in v) deepFreeze((v as Obj)[k]);
+		Object.freeze(v);
+	}
+	return v;
+}
+
+const CREATES = new WeakMap<object, Map<string, Obj[] | undefined>>();
+const CREATES_PER_TYPE = 1024;
+
+/**
+ * What a create of `obj` without managedFields records: `recordUpdate` from the kind's zero
+ * object, remembered by structure (most creates of a kind differ in names and values only).
+ * `scope` names what the result depends on besides `w` (its filter); the entries' fieldsV1 are
+ * shared and frozen: callers store copies.
+ */
+export function recordCreate(w: FieldManagerWrite, scope: string, obj: Obj): Obj[] | undefined {
+	let memo = CREATES.get(w.type);
+	if (!memo) CREATES.set(w.type, (memo = new Map()));
+	const key = `${scope}\0${w.manager}\0${w.apiVersion}\0${w.subresource ?? ''}\0${structureKey(obj)}`;
+	let entries = memo.get(key);
+	if (entries === undefined && !memo.has(key)) {
+		entries = recordUpdate(w, emptyManaged(), w.type.zero(), obj);
+		if (memo.size >= CREATES_PER_TYPE) memo.clear();
+		memo.set(key, deepFreeze(entries));
+	}
+	// Every entry is this write's own (there were no managers before): all carry its time.
+	const time = rfc3339(w.now);
+	return entries?.map((e) => ({ ...e, time }));
+}
+
 export interface ApplyOutcome {
 	/** The merged object, or undefined when the apply changes nothing. */
 	object?: Obj;

@@ -10,6 +10,7 @@
 import { apiVersionOf } from './kinds';
 import { applyDefaults, generateJobSelector } from './defaults';
 import { rfc3339 } from './duration';
+import { cloneJson } from './clone-json';
 import { deepEqual } from './json-patch';
 import type { ResourceInfo } from './resources';
 
@@ -29,7 +30,7 @@ const at = (o: Obj, path: string): unknown => path.split('.').reduce<unknown>((c
 
 /** The object to store for a create (a new object; the input is not changed). */
 export function prepareCreate(info: ResourceInfo, input: Obj, ctx: CreateContext): Obj {
-	const obj: Obj = structuredClone(input);
+	const obj: Obj = cloneJson(input);
 	obj.apiVersion = apiVersionOf(info);
 	obj.kind = info.kind;
 	const meta: Obj = (obj.metadata = obj.metadata && typeof obj.metadata === 'object' ? obj.metadata : {});
@@ -63,7 +64,7 @@ function keepAllocated(obj: Obj, old: Obj): void {
 
 /** The object to store for an update of `old` with `input` (a new object). */
 export function prepareUpdate(info: ResourceInfo, input: Obj, old: Obj): Obj {
-	const obj: Obj = structuredClone(input);
+	const obj: Obj = cloneJson(input);
 	obj.apiVersion = apiVersionOf(info);
 	obj.kind = info.kind;
 	const meta: Obj = (obj.metadata = obj.metadata && typeof obj.metadata === 'object' ? obj.metadata : {});
@@ -77,7 +78,7 @@ export function prepareUpdate(info: ResourceInfo, input: Obj, old: Obj): Obj {
 	if (was.generation !== undefined) meta.generation = was.generation;
 	else delete meta.generation;
 	if (info.status) {
-		if (old.status !== undefined) obj.status = structuredClone(old.status);
+		if (old.status !== undefined) obj.status = cloneJson(old.status);
 		else delete obj.status;
 	}
 	if (info.kind === 'Namespace' && info.group === '') obj.spec = { ...(obj.spec ?? {}), finalizers: old.spec?.finalizers ?? [] };
@@ -106,14 +107,14 @@ function statusResetsMeta(info: ResourceInfo | undefined): readonly string[] {
  * everything else (spec) from the stored object. Without `info`, only the status is taken.
  */
 export function prepareStatusUpdate(input: Obj, old: Obj, info?: ResourceInfo): Obj {
-	const obj: Obj = structuredClone(old);
+	const obj: Obj = cloneJson(old);
 	if (input.status === undefined) delete obj.status;
-	else obj.status = structuredClone(input.status);
-	const meta: Obj = input.metadata && typeof input.metadata === 'object' ? structuredClone(input.metadata) : {};
+	else obj.status = cloneJson(input.status);
+	const meta: Obj = input.metadata && typeof input.metadata === 'object' ? cloneJson(input.metadata) : {};
 	const was: Obj = old.metadata ?? {};
 	for (const f of [...IDENTITY, ...statusResetsMeta(info)]) {
 		if (was[f] === undefined) delete meta[f];
-		else meta[f] = structuredClone(was[f]);
+		else meta[f] = cloneJson(was[f]);
 	}
 	if (meta.resourceVersion === undefined && was.resourceVersion !== undefined) meta.resourceVersion = was.resourceVersion;
 	obj.metadata = meta;

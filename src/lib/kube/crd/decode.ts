@@ -8,12 +8,13 @@
 import { DecodeError } from '../decode';
 import type { ResourceInfo } from '../resources';
 import { pruneUnknown } from './default';
+import { cloneJson } from '../clone-json';
 
 type Obj = Record<string, unknown>;
 
 export function decodeCustomObject(r: ResourceInfo, body: unknown): { object: Obj; unknownFields: string[] } {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) throw new DecodeError('Object is not a map[string]interface{}');
-	const object = structuredClone(body) as Obj;
+	const object = cloneJson(body) as Obj;
 	if (object.metadata !== undefined && (typeof object.metadata !== 'object' || object.metadata === null || Array.isArray(object.metadata)))
 		throw new DecodeError('unable to decode metadata: expected map');
 	const pruned = pruneUnknown(r.custom?.schema, object);

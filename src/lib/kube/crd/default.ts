@@ -16,6 +16,7 @@
  */
 import { KUBE_SCHEMA } from '../schema';
 import type { JSONSchemaProps } from './types';
+import { cloneJson } from '../clone-json';
 
 type Obj = Record<string, unknown>;
 
@@ -72,7 +73,7 @@ function fill(s: JSONSchemaProps, v: unknown): void {
 	if (!isObject(v)) return;
 	for (const [k, prop] of Object.entries(s.properties ?? {})) {
 		if (v[k] === null && !prop.nullable) delete v[k];
-		if (v[k] === undefined && prop.default !== undefined) v[k] = structuredClone(prop.default);
+		if (v[k] === undefined && prop.default !== undefined) v[k] = cloneJson(prop.default);
 	}
 	for (const [k, value] of Object.entries(v)) {
 		const prop = s.properties?.[k] ?? (isObject(s.additionalProperties) ? (s.additionalProperties as JSONSchemaProps) : undefined);
@@ -104,7 +105,7 @@ function hasDefaults(s: JSONSchemaProps): boolean {
  */
 export function withSchemaDefaults(schema: JSONSchemaProps | undefined, obj: Obj): Obj {
 	if (!schema || !hasDefaults(schema)) return obj;
-	const copy = structuredClone(obj);
+	const copy = cloneJson(obj);
 	fill(schema, copy);
 	return copy;
 }
