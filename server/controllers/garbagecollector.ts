@@ -91,6 +91,8 @@ export class GarbageCollector {
 		w.informer.addEventHandler({
 			add: changed,
 			update: (old, o) => {
+				// Like the graph builder: only owner references and deletion state matter (not status).
+				if (!ownershipChanged(old, o)) return;
 				changed(o);
 				if (old.metadata.ownerReferences?.length) this.enqueueDeletingOwners(old);
 			},
@@ -202,6 +204,13 @@ export class GarbageCollector {
 			if (!isNotFound(e)) throw e;
 		}
 	}
+}
+
+/** What the collector decides on changed: owner references, deletion, finalizers. */
+function ownershipChanged(old: KubeObject, o: KubeObject): boolean {
+	const a = old.metadata;
+	const b = o.metadata;
+	return a.uid !== b.uid || a.deletionTimestamp !== b.deletionTimestamp || JSON.stringify(a.ownerReferences ?? []) !== JSON.stringify(b.ownerReferences ?? []) || JSON.stringify(a.finalizers ?? []) !== JSON.stringify(b.finalizers ?? []);
 }
 
 export const garbageCollectorController: ControllerDefinition = {

@@ -15,7 +15,8 @@ import type { Room } from '../rooms/room';
 import type { RoomRegistry } from '../rooms/registry';
 import type { ControllerDefinition } from './runtime/context';
 import { HttpKubeClient, keepAliveAgent } from './runtime/http-client';
-import { acquireLoopback } from './runtime/loopback';
+import { acquireLoopback, internalKubeApi } from './runtime/loopback';
+import type { RequestHandler } from './runtime/in-process';
 import { eventRecorder } from './runtime/recorder';
 import { replicaSetController } from './replicaset';
 import { deploymentController } from './deployment';
@@ -68,6 +69,14 @@ export function enabledControllers(spec: string): ControllerDefinition[] {
 /** How long stopping waits for reconciles in flight (wall time). */
 const STOP_GRACE_MS = 5_000;
 
+/**
+ * How the components reach the room's kube API: `in-process` hands each request to the API's
+ * handler without a socket (the same requests, headers and bytes, see runtime/in-process.ts);
+ * `http` goes over the loopback port like an out-of-process component. `CONTROL_PLANE_HTTP=1`
+ * picks http.
+ */
+export const CONTROL_PLANE = { transport: (process.env.CONTROL_PLANE_HTTP === '1' ? 'http' : 'in-process') as 'http' | 'in-process' };
+
 export class ControlPlane {
 	readonly controllers: Controller[] = [];
 	private informers = new Map<string, Informer>();
@@ -75,6 +84,7 @@ export class ControlPlane {
 	private started: Promise<void> | undefined;
 	private agent = keepAliveAgent();
 	private loopback: { origin: Promise<string>; release: () => void };
+	private inProcess: RequestHandler | undefined;
 
 	constructor(
 		private readonly room: Room,
@@ -82,7 +92,10 @@ export class ControlPlane {
 		private readonly config: Config,
 		private readonly defs: ControllerDefinition[]
 	) {
-		this.loopback = acquireLoopback(rooms, config);
+		if (CONTROL_PLANE.transport === 'in-process') {
+			this.inProcess = internalKubeApi(rooms, config);
+			this.loopback = { origin: Promise.resolve('in-process:'), release: () => {} };
+		} else this.loopback = acquireLoopback(rooms, config);
 	}
 
 	start(): Promise<void> {
@@ -110,7 +123,7 @@ export class ControlPlane {
 		if (this.stopped) return;
 		const { clock, rng } = this.room.time;
 		const log = (m: string) => this.config.log(`room ${this.room.id}: ${m}`);
-		const base = new HttpKubeClient({ origin, roomId: this.room.id, token: this.room.meta.tokens.editor, agent: this.agent, fieldManager: 'kube-controller-manager', hold: () => clock.hold() });
+		const base = new HttpKubeClient({ origin, roomId: this.room.id, token: this.room.meta.tokens.editor, agent: this.agent, fieldManager: 'kube-controller-manager', hold: () => clock.hold(), inProcess: this.inProcess });
 		const informer = (r: ResourceRef) => {
 			const key = `${r.group}/${r.resource}`;
 			let inf = this.informers.get(key);

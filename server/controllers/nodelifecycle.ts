@@ -188,7 +188,9 @@ export const taintEvictionController: ControllerDefinition = {
 		});
 		const pods = ctx.informer(PODS);
 		const podOf = (p: KubeObject) => p.spec?.nodeName && c.queue.add(keyOf(p));
-		pods.addEventHandler({ add: podOf, update: (_, p) => podOf(p) });
+		// podUpdated: only a new node or new tolerations change when the pod must go (not its status).
+		const moved = (old: KubeObject, p: KubeObject) => old.spec?.nodeName !== p.spec?.nodeName || JSON.stringify(old.spec?.tolerations ?? []) !== JSON.stringify(p.spec?.tolerations ?? []);
+		pods.addEventHandler({ add: podOf, update: (old, p) => moved(old, p) && podOf(p) });
 		const nodeChanged = (n: KubeObject) => {
 			for (const p of pods.store.list()) if (p.spec?.nodeName === n.metadata.name) c.queue.add(keyOf(p));
 		};

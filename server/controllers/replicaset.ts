@@ -4,14 +4,18 @@
  * pods in slow-start batches (at most `burstReplicas` per sync), deletes surplus ones in the
  * order of `getPodsToDelete`, waits on expectations so a stale cache never makes it over-create,
  * and writes status (replicas, fullyLabeled, ready, available, observedGeneration, ReplicaFailure).
+ * A sync that only needs counts reads them from a tally kept from pod events (replica-tally.ts)
+ * instead of walking every pod: the same numbers, without a 10,000-pod walk per sync.
  *
  * @module
  */
 import { Controller } from '../../src/lib/controllers/controller';
 import { Expectations } from '../../src/lib/controllers/expectations';
+import { OwnWrites } from '../../src/lib/controllers/own-writes';
+import { ReplicaTally, type Tally } from '../../src/lib/controllers/replica-tally';
 import { isPodActive, isPodReady, podsToDelete } from '../../src/lib/controllers/pods';
-import { controllerRef, isConflict, isNotFound, keyOf, RESOURCES, splitKey, type KubeObject, type OwnerReference } from '../../src/lib/controllers/types';
-import { newControllerRef, podFromTemplate, replicaSetStatus, sameReplicaSetStatus, selectorOf, selects, slowStartBatch } from '../../src/lib/controllers/workload';
+import { controllerRef, isConflict, isNotFound, keyOf, RESOURCES, type KubeObject, type OwnerReference } from '../../src/lib/controllers/types';
+import { newControllerRef, podFromTemplate, replicaSetStatus, replicaSetStatusOf, sameReplicaSetStatus, selectorOf, selects, slowStartBatch } from '../../src/lib/controllers/workload';
 import type { ControllerContext, ControllerDefinition } from './runtime/context';
 
 /** Tunables of kube-controller-manager's ReplicaSet controller. */
@@ -35,6 +39,10 @@ export interface ReplicaSetDeps {
 	expectations: Expectations;
 	/** Re-enqueues `key` after `ms` (minReadySeconds checks). */
 	enqueueAfter(key: string, ms: number): void;
+	/** Our last status writes, for syncs that run before the informer shows them. */
+	written?: OwnWrites;
+	/** Per-ReplicaSet pod counts kept from pod events (the full pod list only when needed). */
+	tally?: ReplicaTally;
 }
 
 export const replicaSetController: ControllerDefinition = {
@@ -42,15 +50,15 @@ export const replicaSetController: ControllerDefinition = {
 	component: 'replicaset-controller',
 	create(ctx) {
 		const expectations = new Expectations(ctx.clock);
-		const deps: ReplicaSetDeps = { ctx, expectations, enqueueAfter: (k, ms) => c.queue.addAfter(k, ms) };
+		const deps: ReplicaSetDeps = { ctx, expectations, enqueueAfter: (k, ms) => c.queue.addAfter(k, ms), written: new OwnWrites(), tally: new ReplicaTally() };
 		const c: Controller = new Controller(ctx.clock, { name: 'replicaset', workers: REPLICASET.workers, sync: (key) => reconcileReplicaSet(key, deps), log: ctx.log });
-		wireHandlers(ctx, expectations, c);
+		wireHandlers(ctx, expectations, c, deps.tally!);
 		return c;
 	}
 };
 
 /** Handlers only turn events into ReplicaSet keys (and count observed creations and deletions). */
-function wireHandlers(ctx: ControllerContext, expectations: Expectations, c: Controller): void {
+function wireHandlers(ctx: ControllerContext, expectations: Expectations, c: Controller, tally: ReplicaTally): void {
 	const rsStore = ctx.informer(RS).store;
 	const enqueue = (rs: KubeObject) => c.queue.add(keyOf(rs));
 	ctx.informer(RS).addEventHandler({
@@ -58,6 +66,7 @@ function wireHandlers(ctx: ControllerContext, expectations: Expectations, c: Con
 		update: (_, rs) => enqueue(rs),
 		delete: (rs) => {
 			expectations.delete(keyOf(rs));
+			tally.forget(rs.metadata.uid!);
 			enqueue(rs);
 		}
 	});
@@ -78,6 +87,7 @@ function wireHandlers(ctx: ControllerContext, expectations: Expectations, c: Con
 	};
 	ctx.informer(PODS).addEventHandler({
 		add(pod) {
+			tally.touched(pod);
 			if (pod.metadata.deletionTimestamp) return deleted(pod);
 			const ref = controllerRef(pod);
 			if (ref) {
@@ -89,6 +99,7 @@ function wireHandlers(ctx: ControllerContext, expectations: Expectations, c: Con
 			enqueueMatching(pod);
 		},
 		update(old, pod) {
+			tally.touched(pod, old);
 			const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(pod.metadata.labels ?? {});
 			if (pod.metadata.deletionTimestamp) {
 				deleted(pod);
@@ -113,40 +124,78 @@ function wireHandlers(ctx: ControllerContext, expectations: Expectations, c: Con
 			}
 			if (labelsChanged || refChanged) enqueueMatching(pod);
 		},
-		delete: deleted
+		delete: (pod) => {
+			tally.touched(pod);
+			deleted(pod);
+		}
 	});
 }
 
 /** Syncs one ReplicaSet (`syncReplicaSet`): claim pods, create or delete the difference, write status. */
 export async function reconcileReplicaSet(key: string, deps: ReplicaSetDeps): Promise<void> {
 	const { ctx, expectations } = deps;
-	const rs = ctx.informer(RS).store.get(key);
-	if (!rs) {
+	const cached = ctx.informer(RS).store.get(key);
+	if (!cached) {
 		expectations.delete(key);
+		deps.written?.forget(key);
 		return;
 	}
+	const rs = deps.written?.fresher(key, cached) ?? cached;
 	const needsSync = expectations.satisfied(key);
-	const { namespace } = splitKey(key);
-	const active = ctx.informer(PODS).store.byNamespace(namespace!).filter(isPodActive);
-	const pods = await claimPods(rs, active, ctx);
+	const counted = tallied(rs, deps);
+	const pods = counted ? undefined : await claimPods(rs, candidatePods(rs, ctx), ctx);
+	const replicas = counted ? counted.replicas : pods!.length;
 	let manageError: { message: string; creating: boolean } | undefined;
 	let thrown: unknown;
 	if (needsSync && !rs.metadata.deletionTimestamp) {
 		try {
-			await manageReplicas(rs, pods, deps);
+			await manageReplicas(rs, replicas, pods, deps);
 		} catch (e) {
 			thrown = e;
-			manageError = { message: (e as Error).message, creating: pods.length < (rs.spec?.replicas ?? 1) };
+			manageError = { message: (e as Error).message, creating: replicas < (rs.spec?.replicas ?? 1) };
 		}
 	}
 	const now = ctx.clock.now();
-	const status = replicaSetStatus(rs, pods, manageError, now);
-	const written = await writeStatus(rs, status, ctx);
+	const status = counted ? replicaSetStatusOf(rs, counted, manageError, now) : replicaSetStatus(rs, pods!, manageError, now);
+	const written = await writeStatus(rs, status, ctx, deps.written);
 	const minReady = rs.spec?.minReadySeconds ?? 0;
 	const desired = rs.spec?.replicas ?? 1;
 	if (!thrown && minReady > 0 && (written.readyReplicas ?? 0) === desired && (written.availableReplicas ?? 0) !== desired)
 		deps.enqueueAfter(key, minReady * 1000);
 	if (thrown) throw thrown;
+}
+
+/**
+ * The counts from the pod tally when they are all this sync needs: nothing to adopt or release,
+ * no pod to delete, availability without minReadySeconds; otherwise undefined (the full path).
+ */
+function tallied(rs: KubeObject, deps: ReplicaSetDeps): Tally | undefined {
+	const { ctx, tally } = deps;
+	if (!tally || rs.metadata.deletionTimestamp || (rs.spec?.minReadySeconds ?? 0) > 0) return undefined;
+	const store = ctx.informer(PODS).store;
+	const counted = tally.count(rs, store);
+	if (counted.mismatched > 0 || counted.replicas > (rs.spec?.replicas ?? 1)) return undefined;
+	const sel = selectorOf(rs);
+	if (store.orphans(rs.metadata.namespace!).some((p) => isPodActive(p) && selects(sel, p))) return undefined;
+	return counted;
+}
+
+/**
+ * The active pods `claimPods` looks at: those referring to this ReplicaSet and the namespace's
+ * orphans (a pod another controller owns is never claimed), from the informer's indexes rather
+ * than every pod of the namespace.
+ */
+function candidatePods(rs: KubeObject, ctx: ControllerContext): KubeObject[] {
+	const store = ctx.informer(PODS).store;
+	const ns = rs.metadata.namespace!;
+	const owned = store.byOwner(rs.metadata.uid!).filter((p) => p.metadata.namespace === ns);
+	let orphans = store.orphans(ns);
+	// An orphan may refer to this ReplicaSet without being controlled by it: list it once.
+	if (orphans.length && owned.length) {
+		const seen = new Set(owned);
+		orphans = orphans.filter((p) => !seen.has(p));
+	}
+	return [...owned, ...orphans].filter(isPodActive);
 }
 
 /**
@@ -205,10 +254,10 @@ async function release(rs: KubeObject, pod: KubeObject, ctx: ControllerContext):
 }
 
 /** `manageReplicas`: creates or deletes the difference; throws the first failure. */
-async function manageReplicas(rs: KubeObject, pods: KubeObject[], deps: ReplicaSetDeps): Promise<void> {
+async function manageReplicas(rs: KubeObject, replicas: number, pods: KubeObject[] | undefined, deps: ReplicaSetDeps): Promise<void> {
 	const { ctx, expectations } = deps;
 	const key = keyOf(rs);
-	const diff = pods.length - (rs.spec?.replicas ?? 1);
+	const diff = replicas - (rs.spec?.replicas ?? 1);
 	if (diff < 0) {
 		const n = Math.min(-diff, REPLICASET.burstReplicas);
 		expectations.expect(key, n);
@@ -219,7 +268,8 @@ async function manageReplicas(rs: KubeObject, pods: KubeObject[], deps: ReplicaS
 		if (error) throw error;
 	} else if (diff > 0) {
 		const n = Math.min(diff, REPLICASET.burstReplicas);
-		const victims = podsToDelete(pods, relatedPods(rs, ctx), n, ctx.clock.now());
+		// The tally never leaves a surplus to this point: deleting ranks the full list.
+		const victims = podsToDelete(pods!, relatedPods(rs, ctx), n, ctx.clock.now());
 		expectations.expect(key, 0, victims.map(keyOf));
 		const results = await Promise.allSettled(victims.map((p) => deletePod(rs, p, ctx)));
 		results.forEach((r, i) => {
@@ -275,12 +325,13 @@ function relatedPods(rs: KubeObject, ctx: ControllerContext): KubeObject[] {
 }
 
 /** `updateReplicaSetStatus`: writes when anything changed; on a conflict, re-reads and retries once. */
-async function writeStatus(rs: KubeObject, status: ReturnType<typeof replicaSetStatus>, ctx: ControllerContext): Promise<ReturnType<typeof replicaSetStatus>> {
+async function writeStatus(rs: KubeObject, status: ReturnType<typeof replicaSetStatus>, ctx: ControllerContext, own?: OwnWrites): Promise<ReturnType<typeof replicaSetStatus>> {
 	if (sameReplicaSetStatus(rs.status, status)) return status;
 	let current = rs;
 	for (let attempt = 0; ; attempt++) {
 		try {
-			await ctx.client.updateStatus(RS, { ...current, apiVersion: 'apps/v1', kind: 'ReplicaSet', status });
+			const written = await ctx.client.updateStatus(RS, { ...current, apiVersion: 'apps/v1', kind: 'ReplicaSet', status });
+			if (written?.metadata) own?.remember(keyOf(rs), written);
 			return status;
 		} catch (e) {
 			if (!isConflict(e) || attempt >= 1) throw e;

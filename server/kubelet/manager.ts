@@ -22,6 +22,8 @@ import { fnv1a32 } from '../../src/lib/clock/rng';
 import { FAULT_STATE_CONFIGMAP, faultStateOf, type ActiveFault } from '../../src/lib/faults/types';
 
 const PODS = RESOURCES.pods;
+/** Pod and node syncs in flight for all the room's kubelets (each real kubelet has its own workers). */
+export const KUBELET_WORKERS = 16;
 const PVCS = { group: '', version: 'v1', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true };
 
 export class KubeletManager extends Controller {
@@ -31,7 +33,7 @@ export class KubeletManager extends Controller {
 	private ips = new Map<string, number>();
 
 	constructor(private readonly ctx: ControllerContext) {
-		super(ctx.clock, { name: 'kubelet', workers: 4, sync: (key) => this.syncKey(key), log: ctx.log });
+		super(ctx.clock, { name: 'kubelet', workers: KUBELET_WORKERS, sync: (key) => this.syncKey(key), log: ctx.log });
 		this.seedBase = ctx.rng.int(2 ** 32);
 		const nodes = ctx.informer(NODES);
 		const pods = ctx.informer(PODS);

@@ -1,7 +1,8 @@
 /**
  * The controllers' `KubeClient`: plain HTTP to the room's kube API (`/rooms/<id>/k8s`) with the
- * editor token and a keep-alive agent, exactly the requests kubectl would make. Each call holds
- * the room clock while it is in flight, so simulated time does not jump past it at max speed.
+ * editor token and a keep-alive agent, exactly the requests kubectl would make, or those same
+ * requests handed to the API's handler in the process (`inProcess`, see in-process.ts). Each call
+ * holds the room clock while it is in flight, so simulated time does not jump past it at max speed.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import { query, resourcePath } from '../../../src/lib/kube-client/paths';
 import { apiErrorOf } from '../../../src/lib/kube-client/errors';
 import { JsonLineSplitter } from '../../../src/lib/kube-client/json-lines';
 import { RestKubeClient, watchQuery } from '../../../src/lib/kube-client/rest-client';
+import { inProcessRequest, type RequestHandler } from './in-process';
 
 export { resourcePath };
 
@@ -26,6 +28,8 @@ export interface HttpClientOptions {
 	hold?: () => () => void;
 	/** The User-Agent (the API server's metrics name callers by it); default `kube-controller-manager/<fieldManager>`. */
 	userAgent?: string;
+	/** The API's request handler, to call without a socket (the agent and origin then go unused). */
+	inProcess?: RequestHandler;
 }
 
 export function keepAliveAgent(): Agent {
@@ -66,20 +70,39 @@ export class HttpKubeClient extends RestKubeClient {
 			ended = true;
 			onEnd(err);
 		};
+		const lines = new JsonLineSplitter();
+		const deliver = (chunk: Buffer | string) => {
+			for (const line of lines.push(chunk)) {
+				// Events are handled while the request is held: a watch event is work, too.
+				const release = this.o.hold?.();
+				try {
+					onEvent(JSON.parse(line) as WatchEvent);
+				} finally {
+					release?.();
+				}
+			}
+		};
+		if (this.o.inProcess) {
+			let status = 0;
+			let body = '';
+			const call = inProcessRequest(this.o.inProcess, 'GET', this.url(path), this.headers(), undefined, {
+				head: (code) => (status = code),
+				data: (chunk) => {
+					if (status !== 200) body += chunk.toString();
+					else deliver(chunk);
+				},
+				end: () => end(status === 200 ? undefined : apiErrorOf(status || 500, body))
+			});
+			return {
+				stop: () => {
+					ended = true;
+					call.abort();
+				}
+			};
+		}
 		const req = request(this.url(path), { method: 'GET', agent: this.o.agent, headers: this.headers() }, (res) => {
 			if (res.statusCode !== 200) return void readBody(res).then((b) => end(apiErrorOf(res.statusCode ?? 500, b)), end);
-			const lines = new JsonLineSplitter();
-			res.on('data', (chunk: Buffer) => {
-				for (const line of lines.push(chunk)) {
-					// Events are handled while the request is held: a watch event is work, too.
-					const release = this.o.hold?.();
-					try {
-						onEvent(JSON.parse(line) as WatchEvent);
-					} finally {
-						release?.();
-					}
-				}
-			});
+			res.on('data', deliver);
 			res.on('end', () => end());
 			res.on('error', (e) => end(e));
 			res.on('close', () => end());
@@ -95,7 +118,8 @@ export class HttpKubeClient extends RestKubeClient {
 	}
 
 	private url(path: string): string {
-		return `${this.o.origin}/rooms/${this.o.roomId}/k8s${path}`;
+		const local = `/rooms/${this.o.roomId}/k8s${path}`;
+		return this.o.inProcess ? local : `${this.o.origin}${local}`;
 	}
 
 	private headers(contentType?: string): Record<string, string> {
@@ -110,6 +134,22 @@ export class HttpKubeClient extends RestKubeClient {
 		const headers = this.headers(data ? contentType : undefined);
 		// Node frames DELETE bodies only with an explicit length (it never chunks a DELETE).
 		if (data) headers['content-length'] = String(data.length);
+		const handler = this.o.inProcess;
+		if (handler)
+			return new Promise<T>((resolve, reject) => {
+				let status = 0;
+				const parts: Array<string | Buffer> = [];
+				inProcessRequest(handler, method, this.url(path), headers, data, {
+					head: (code) => (status = code),
+					data: (chunk) => void parts.push(chunk),
+					end: (complete) => {
+						if (!complete) return reject(new Error(`${method} ${path}: socket hang up`));
+						const text = textOf(parts);
+						if (status >= 200 && status < 300) resolve((text ? JSON.parse(text) : {}) as T);
+						else reject(apiErrorOf(status, text, `${method} ${path}: `));
+					}
+				});
+			}).finally(() => release?.());
 		return new Promise<T>((resolve, reject) => {
 			const req = request(this.url(path), { method, agent: this.o.agent, headers }, (res) => {
 				readBody(res).then((text) => {
@@ -122,6 +162,12 @@ export class HttpKubeClient extends RestKubeClient {
 			req.end(data);
 		}).finally(() => release?.());
 	}
+}
+
+/** A body from the chunks it was written in (a Buffer may end inside a UTF-8 sequence). */
+function textOf(parts: Array<string | Buffer>): string {
+	if (parts.every((p) => typeof p === 'string')) return parts.join('');
+	return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8');
 }
 
 function readBody(res: IncomingMessage): Promise<string> {

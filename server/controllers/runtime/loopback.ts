@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { handleKubeApi } from '../../apiserver';
 import type { RoomRegistry } from '../../rooms/registry';
@@ -21,14 +21,17 @@ interface Loopback {
 
 const loopbacks = new WeakMap<RoomRegistry, Loopback>();
 
+/** The kube API as the control plane calls it: the public handler, each request an internal call. */
+export function internalKubeApi(rooms: RoomRegistry, config: Config): (req: IncomingMessage, res: ServerResponse) => void {
+	return (req, res) => asInternalCall(() => void handleKubeApi(req, res, new URL(req.url ?? '/', 'http://localhost'), rooms, config));
+}
+
 /** The loopback origin for `rooms`; call the returned `release` when done with it. */
 export function acquireLoopback(rooms: RoomRegistry, config: Config): { origin: Promise<string>; release: () => void } {
 	let lb = loopbacks.get(rooms);
 	if (!lb) {
 		const sockets = new Set<Socket>();
-		const server: Server = createServer((req, res) =>
-			asInternalCall(() => void handleKubeApi(req, res, new URL(req.url ?? '/', 'http://localhost'), rooms, config))
-		);
+		const server: Server = createServer(internalKubeApi(rooms, config));
 		server.on('connection', (s: Socket) => {
 			sockets.add(s);
 			s.on('close', () => sockets.delete(s));

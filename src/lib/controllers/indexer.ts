@@ -1,7 +1,9 @@
 /**
- * An informer's cache: objects by key, indexed by namespace and by the uid of each owner (so a
- * controller finds "the pods of this ReplicaSet" without a scan). Cached objects are shared:
- * never mutate them (copy first, like client-go's "NEVER modify objects from the store").
+ * An informer's cache: objects by key, indexed by namespace, by the uid of each owner (so a
+ * controller finds "the pods of this ReplicaSet" without a scan) and, per namespace, the objects
+ * no controller owns (the orphans a ReplicaSet may adopt): with 10,000 pods a ReplicaSet sync
+ * reads its own pods, not the namespace's. Cached objects are shared: never mutate them (copy
+ * first, like client-go's "NEVER modify objects from the store").
  *
  * @module
  */
@@ -11,6 +13,7 @@ export class Indexer {
 	private items = new Map<string, KubeObject>();
 	private byNs = new Map<string, Set<string>>();
 	private byOwnerUid = new Map<string, Set<string>>();
+	private orphansByNs = new Map<string, Set<string>>();
 
 	get size(): number {
 		return this.items.size;
@@ -38,6 +41,11 @@ export class Indexer {
 		return [...(this.byOwnerUid.get(uid) ?? [])].map((k) => this.items.get(k)!);
 	}
 
+	/** Objects in `namespace` without a controller owner reference. */
+	orphans(namespace: string): KubeObject[] {
+		return [...(this.orphansByNs.get(namespace) ?? [])].map((k) => this.items.get(k)!);
+	}
+
 	/** Adds or replaces; returns the previous object. */
 	set(obj: KubeObject): KubeObject | undefined {
 		const key = keyOf(obj);
@@ -59,13 +67,17 @@ export class Indexer {
 	private index(key: string, obj: KubeObject): void {
 		if (obj.metadata.namespace) add(this.byNs, obj.metadata.namespace, key);
 		for (const r of obj.metadata.ownerReferences ?? []) add(this.byOwnerUid, r.uid, key);
+		if (obj.metadata.namespace && !hasController(obj)) add(this.orphansByNs, obj.metadata.namespace, key);
 	}
 
 	private unindex(key: string, obj: KubeObject): void {
 		if (obj.metadata.namespace) remove(this.byNs, obj.metadata.namespace, key);
 		for (const r of obj.metadata.ownerReferences ?? []) remove(this.byOwnerUid, r.uid, key);
+		if (obj.metadata.namespace) remove(this.orphansByNs, obj.metadata.namespace, key);
 	}
 }
+
+const hasController = (obj: KubeObject) => (obj.metadata.ownerReferences ?? []).some((r) => r.controller === true);
 
 function add(m: Map<string, Set<string>>, k: string, v: string): void {
 	let s = m.get(k);

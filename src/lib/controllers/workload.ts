@@ -83,16 +83,35 @@ export function selectorOf(obj: KubeObject): LabelSelector {
  * the API's `omitempty` does.
  */
 export function replicaSetStatus(rs: KubeObject, pods: KubeObject[], manageError: { message: string; creating: boolean } | undefined, now: number): ReplicaSetStatus {
-	const templateLabels = rs.spec?.template?.metadata?.labels ?? {};
 	const minReady = rs.spec?.minReadySeconds ?? 0;
-	let fullyLabeled = 0;
-	let ready = 0;
-	let available = 0;
+	const counts: ReplicaCounts = { replicas: pods.length, fullyLabeled: 0, ready: 0, available: 0 };
 	for (const p of pods) {
-		if (Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)) fullyLabeled++;
-		if (isPodReady(p)) ready++;
-		if (isPodAvailable(p, minReady, now)) available++;
+		if (hasTemplateLabels(rs, p)) counts.fullyLabeled++;
+		if (isPodReady(p)) counts.ready++;
+		if (isPodAvailable(p, minReady, now)) counts.available++;
 	}
+	return replicaSetStatusOf(rs, counts, manageError, now);
+}
+
+/** What a ReplicaSet's status counts of its pods. */
+export interface ReplicaCounts {
+	replicas: number;
+	fullyLabeled: number;
+	ready: number;
+	available: number;
+}
+
+/** The pod carries every label of the ReplicaSet's template (`fullyLabeledReplicas`). */
+export function hasTemplateLabels(rs: KubeObject, pod: KubeObject): boolean {
+	const labels = rs.spec?.template?.metadata?.labels;
+	if (!labels) return true;
+	for (const k in labels) if (pod.metadata.labels?.[k] !== labels[k]) return false;
+	return true;
+}
+
+/** `calculateStatus` from counts already made (see replicaSetStatus). */
+export function replicaSetStatusOf(rs: KubeObject, counts: ReplicaCounts, manageError: { message: string; creating: boolean } | undefined, now: number): ReplicaSetStatus {
+	const { fullyLabeled, ready, available } = counts;
 	const old = (rs.status?.conditions ?? []) as NonNullable<ReplicaSetStatus['conditions']>;
 	let conditions = old;
 	const failure = old.find((c) => c.type === 'ReplicaFailure');
@@ -101,7 +120,7 @@ export function replicaSetStatus(rs: KubeObject, pods: KubeObject[], manageError
 		conditions = [...old, { type: 'ReplicaFailure', status: 'True', lastTransitionTime: rfc3339(now), reason, message: manageError.message }];
 	} else if (!manageError && failure) conditions = old.filter((c) => c !== failure);
 	return {
-		replicas: pods.length,
+		replicas: counts.replicas,
 		...(fullyLabeled ? { fullyLabeledReplicas: fullyLabeled } : {}),
 		...(ready ? { readyReplicas: ready } : {}),
 		...(available ? { availableReplicas: available } : {}),
