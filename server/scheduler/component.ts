@@ -231,7 +231,8 @@ export class SchedulerComponent extends Controller {
 	}
 
 	private handle(queued: QueuedPodInfo, d: SchedulingDecision, configVersion: number): void {
-		this.decisions.write(decisionRecord(d, { attempt: queued.attempts, configVersion, revision: this.revision(), time: new Date(this.ctx.clock.now()).toISOString() }));
+		const assumed = this.cache.assumedPods();
+		this.decisions.write(decisionRecord(d, { attempt: queued.attempts, configVersion, revision: this.revision(), time: new Date(this.ctx.clock.now()).toISOString(), assumed }));
 		if (d.result === 'scheduled') {
 			this.cache.assume(queued.pod, d.winner!);
 			this.binding.add(podKey(queued.pod));

@@ -1,8 +1,9 @@
 /**
  * The Scheduler view's "why node A and not node B?": a pod's decision compared across two
  * nodes, with every number shown equal to the SchedulingDecision record read through the API;
- * a click on a filtered node compares it instead; and the configuration panel shows the errors
- * kube-scheduler refuses the room's ConfigMap with.
+ * a click on a filtered node compares it instead; the configuration panel shows the errors
+ * kube-scheduler refuses the room's ConfigMap with; and a pod's details in the Cluster view link
+ * to its decision.
  */
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -83,5 +84,12 @@ describe('scheduler view: compare two nodes', () => {
 			data: { 'config.yaml': 'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\npercentageOfNodesToScore: 101\n' }
 		});
 		await poll(() => page.getByTestId('scheduler-config-errors').textContent(), 30_000).toContain('percentageOfNodesToScore: Invalid value: 101: not in valid range [0-100]');
+
+		// From the pod in the Cluster view, its decision is one link away (the Scheduler view with the pod selected).
+		await page.getByTestId('view-tab-cluster').click();
+		await page.locator('.pod[data-key="default/web"]').click();
+		await page.getByTestId('pod-decision-link').click();
+		await poll(() => page.getByTestId('decision-details').getAttribute('data-pod'), 30_000).toBe('default/web');
+		expect(await page.getByTestId('decision-details').getAttribute('data-result')).toBe('Scheduled');
 	});
 });

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { hasAffinity, NodeInfo, podInfoOf, podKey, type PodInfo } from './node-info';
+import { NodeInfo, podInfoOf, podKey, type PodInfo } from './node-info';
 import { nodeTreeOrder, Snapshot } from './snapshot';
 import type { CSINode, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget, PodSelectingObject, StorageClass } from './types';
 
@@ -20,6 +20,9 @@ const objKey = (o: Meta) => (o.metadata.namespace ? `${o.metadata.namespace}/${o
 function isTerminal(pod: Pod): boolean {
 	return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
+
+/** Which of the snapshot's affinity lists (havePodsWithAffinity, …RequiredAntiAffinity) hold the node. */
+const holdsAffinity = (ni: NodeInfo) => (ni.podsWithAffinity.length > 0 ? 1 : 0) + (ni.podsWithRequiredAntiAffinity.length > 0 ? 2 : 0);
 
 interface PlacedPod {
 	node: string;
@@ -31,6 +34,8 @@ export class SchedulerCache {
 	private readonly nodes = new Map<string, NodeInfo>();
 	/** podKey → where the pod is counted. */
 	private readonly placed = new Map<string, PlacedPod>();
+	/** The keys of `placed` entries that are assumed. */
+	private readonly assumed = new Set<string>();
 	/** Node name → pods bound to it before the node was seen. */
 	private readonly waiting = new Map<string, Map<string, Pod>>();
 	/** podKey → the unbound pod nominated somewhere. */
@@ -45,7 +50,7 @@ export class SchedulerCache {
 	private order: NodeInfo[] | undefined;
 	private snap: Snapshot | undefined;
 	private dirty = true;
-	/** A pod with affinity terms was placed or removed since the last snapshot. */
+	/** A node started or stopped holding pods with affinity terms since the last snapshot. */
 	private affinityChanged = false;
 
 	get nodeCount(): number {
@@ -54,9 +59,12 @@ export class SchedulerCache {
 
 	/** The assumed pods not confirmed yet (bindings in flight). */
 	get assumedCount(): number {
-		let n = 0;
-		for (const p of this.placed.values()) if (p.assumed) n++;
-		return n;
+		return this.assumed.size;
+	}
+
+	/** The assumed pods (`ns/name`) and their nodes: what a decision record needs besides the store. */
+	assumedPods(): Array<{ pod: string; node: string }> {
+		return [...this.assumed].map((k) => ({ pod: k, node: this.placed.get(k)!.node }));
 	}
 
 	isAssumed(pod: Pod): boolean {
@@ -86,7 +94,7 @@ export class SchedulerCache {
 			const s = this.snap as { -readonly [K in keyof Snapshot]: Snapshot[K] };
 			s.objects = objects;
 			s.nominated = this.nominatedMap();
-			// Only a pod with affinity terms can change which nodes hold such pods.
+			// Only then can the nodes holding pods with affinity terms be others.
 			if (this.affinityChanged) {
 				s.havePodsWithAffinity = this.order.filter((n) => n.podsWithAffinity.length > 0);
 				s.havePodsWithRequiredAntiAffinity = this.order.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
@@ -205,11 +213,12 @@ export class SchedulerCache {
 
 	private place(key: string, p: PlacedPod): void {
 		this.placed.set(key, p);
+		if (p.assumed) this.assumed.add(key);
 		const ni = this.nodes.get(p.node);
 		if (ni) {
-			const pi = podInfoOf(p.pod);
-			ni.addPod(pi);
-			if (hasAffinity(pi)) this.affinityChanged = true;
+			const holds = holdsAffinity(ni);
+			ni.addPod(podInfoOf(p.pod));
+			if (holdsAffinity(ni) !== holds) this.affinityChanged = true;
 		}
 		else {
 			const w = this.waiting.get(p.node) ?? new Map<string, Pod>();
@@ -221,8 +230,11 @@ export class SchedulerCache {
 
 	private unplace(key: string, p: PlacedPod): void {
 		this.placed.delete(key);
-		if (hasAffinity(podInfoOf(p.pod))) this.affinityChanged = true;
-		if (!this.nodes.get(p.node)?.removePod(p.pod)) this.waiting.get(p.node)?.delete(key);
+		this.assumed.delete(key);
+		const ni = this.nodes.get(p.node);
+		const holds = ni && holdsAffinity(ni);
+		if (!ni?.removePod(p.pod)) this.waiting.get(p.node)?.delete(key);
+		else if (holdsAffinity(ni) !== holds) this.affinityChanged = true;
 		this.changed();
 	}
 

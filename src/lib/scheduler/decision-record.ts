@@ -7,8 +7,9 @@
  * Size is bounded so a record stays far below the 1.5 MiB object limit at 1,000+ nodes: with up
  * to `full` nodes every node's verdict and every scored row is kept; above that the record keeps
  * the top `topScored` rows by total (the winner's always included; the tie set as names), up to `failedSample`
- * failed verdicts, and per-reason counts for all nodes. The rest can be recomputed from the store
- * at `revision` (same snapshot, same config version, same RNG draw).
+ * failed verdicts, and per-reason counts for all nodes. The rest is recomputed on demand from the
+ * store at `revision` plus the pods the scheduler had assumed but not yet seen bound (`assumed`):
+ * see recompute.ts.
  *
  * @module
  */
@@ -54,6 +55,8 @@ export interface RecordContext {
 	revision: string;
 	/** RFC 3339 time of the attempt (room clock). */
 	time: string;
+	/** Pods the cache counted on a node whose binding the store may not show yet at `revision`. */
+	assumed?: Array<{ pod: string; node: string }>;
 }
 
 const RESULT = { scheduled: 'Scheduled', unschedulable: 'Unschedulable', error: 'Error' } as const;
@@ -74,9 +77,9 @@ function reasonCounts(nodes: readonly NodeVerdict[]): Array<{ plugin: string; re
 }
 
 /** The rows kept: all of them, or the top N by total (ties in node order) with the winner's always in. */
-function keptRows(d: SchedulingDecision): NodeScoreRow[] {
+function keptRows(d: SchedulingDecision, full: boolean): NodeScoreRow[] {
 	const score = d.score!;
-	if (d.numAllNodes <= RECORD_LIMITS.full) return [...score.rows];
+	if (full) return [...score.rows];
 	const totals = score.totals ?? score.rows.map((r) => r.total);
 	const rowAt = score.rowAt ?? ((i: number) => score.rows[i]);
 	const nodeAt = score.nodeAt ?? ((i: number) => score.rows[i].node);
@@ -88,10 +91,10 @@ function keptRows(d: SchedulingDecision): NodeScoreRow[] {
 	return top.map(rowAt);
 }
 
-/** The SchedulingDecision object for one attempt. */
-export function decisionRecord(d: SchedulingDecision, ctx: RecordContext): { metadata: { name: string; namespace: string }; [k: string]: unknown } {
+/** The SchedulingDecision object for one attempt; `complete` keeps every row at any size (a recomputed breakdown). */
+export function decisionRecord(d: SchedulingDecision, ctx: RecordContext, complete = false): { metadata: { name: string; namespace: string }; [k: string]: unknown } {
 	const counts = { feasible: 0, failed: 0, notEvaluated: 0 };
-	const full = d.numAllNodes <= RECORD_LIMITS.full;
+	const full = complete || d.numAllNodes <= RECORD_LIMITS.full;
 	// Above `full` nodes only the failed verdicts matter: read them from the evaluated ones, in node order.
 	const failed = full || !d.evaluated ? d.nodes.filter((v) => v.verdict === 'failed') : [...d.evaluated].filter(([, v]) => v.verdict === 'failed').sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 	if (d.evaluated && !full) {
@@ -99,7 +102,7 @@ export function decisionRecord(d: SchedulingDecision, ctx: RecordContext): { met
 		counts.notEvaluated = d.numAllNodes - counts.feasible - counts.failed;
 	} else for (const v of d.nodes) counts[v.verdict === 'not-evaluated' ? 'notEvaluated' : v.verdict]++;
 	const verdicts = full ? d.nodes : failed.slice(0, RECORD_LIMITS.failedSample);
-	const rows = d.score ? keptRows(d) : [];
+	const rows = d.score ? keptRows(d, full) : [];
 	const post = d.postFilter;
 	const victims = (post?.details as { chosen?: { victims: Array<{ metadata: { namespace?: string; name: string } }> } } | undefined)?.chosen?.victims;
 	return {
@@ -118,6 +121,7 @@ export function decisionRecord(d: SchedulingDecision, ctx: RecordContext): { met
 		profile: d.profile,
 		configVersion: ctx.configVersion,
 		revision: ctx.revision,
+		...(ctx.assumed?.length ? { assumed: ctx.assumed } : {}),
 		...(d.message ? { reason: d.reason, message: d.message } : {}),
 		nodes: { total: d.numAllNodes, toFind: d.numNodesToFind, startIndex: d.startIndex, ...counts, complete: full },
 		...(d.nominatedNode ? { nominatedNode: d.nominatedNode } : {}),

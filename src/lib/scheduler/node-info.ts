@@ -127,6 +127,8 @@ export class NodeInfo {
 	readonly allocatable: Resources;
 	/** Image name → size and how many nodes have it (set by the snapshot). */
 	imageStates = new Map<string, ImageState>();
+	/** Bumped whenever a pod comes or goes: counts kept across cycles recount this node then. */
+	generation = 0;
 
 	constructor(readonly node: Node) {
 		this.name = node.metadata.name;
@@ -163,6 +165,7 @@ export class NodeInfo {
 	}
 
 	private account(pi: PodInfo, sign: 1 | -1): void {
+		this.generation++;
 		addResources(this.requested, pi.requests, sign);
 		this.nonZeroCpu += sign * pi.nonZeroCpu;
 		this.nonZeroMemory += sign * pi.nonZeroMemory;

@@ -56,6 +56,15 @@ export interface ScoreOutcome {
 	totals: number[];
 }
 
+/** Shared (frozen) failure statuses of a plugin, with its name: made once, not per node. */
+const namedStatuses = new WeakMap<Status, Status>();
+function named(s: Status, plugin: string): Status {
+	if (!Object.isFrozen(s)) return s.withPlugin(plugin);
+	let n = namedStatuses.get(s);
+	if (n?.plugin !== plugin) namedStatuses.set(s, (n = Object.freeze(s.withPlugin(plugin)) as Status));
+	return n;
+}
+
 export class Framework implements FrameworkHandle {
 	readonly points: Record<ExtensionPoint, Plugin[]>;
 	readonly weights = new Map<string, number>();
@@ -156,7 +165,7 @@ export class Framework implements FrameworkHandle {
 		for (let i = 0; i < filters.length; i++) {
 			const p = filters[i];
 			const s = p.filter!(state, pod, node);
-			if (!s.isSuccess()) return (s.isRejected() ? s : new Status(Code.Error, s.reasons)).withPlugin(p.name);
+			if (!s.isSuccess()) return s.isRejected() ? named(s, p.name) : new Status(Code.Error, s.reasons, p.name);
 		}
 		return SUCCESS;
 	}

@@ -93,8 +93,16 @@ export interface CycleOptions {
 	rng: Rng;
 }
 
+/** Verdicts for a shared (frozen) status, per node: the same failure on many nodes is not reallocated every cycle. */
+const sharedVerdicts = new WeakMap<Status, Map<string, NodeVerdict>>();
+
 function failedVerdict(node: string, s: Status): NodeVerdict {
-	return { node, verdict: 'failed', plugin: s.plugin, code: CODE_NAMES[s.code], reasons: [...s.reasons] };
+	if (!Object.isFrozen(s)) return { node, verdict: 'failed', plugin: s.plugin, code: CODE_NAMES[s.code], reasons: [...s.reasons] };
+	let byNode = sharedVerdicts.get(s);
+	if (!byNode) sharedVerdicts.set(s, (byNode = new Map()));
+	let v = byNode.get(node);
+	if (!v) byNode.set(node, (v = Object.freeze({ node, verdict: 'failed', plugin: s.plugin, code: CODE_NAMES[s.code], reasons: [...s.reasons] }) as NodeVerdict));
+	return v;
 }
 
 /** selectHost: uniform choice among the top-scored nodes by reservoir sampling. */

@@ -45,10 +45,15 @@ export function zoneKey(node: Node): string {
 	return region === '' && zone === '' ? '' : `${region}:\x00:${zone}`;
 }
 
-/** nodeTree.list(): first node of every zone (zones in first-seen order), then the second, … */
+/**
+ * nodeTree.list(): first node of every zone (zones in first-seen order), then the second, … The
+ * tree is built in node name order — the order of the scheduler's initial list — rather than in
+ * the order nodes were added since: so a decision can be recomputed from the store alone.
+ */
 export function nodeTreeOrder<T extends { node: Node }>(infos: readonly T[]): T[] {
 	const zones = new Map<string, T[]>();
-	for (const ni of infos) {
+	const byName = [...infos].sort((a, b) => (a.node.metadata.name < b.node.metadata.name ? -1 : a.node.metadata.name > b.node.metadata.name ? 1 : 0));
+	for (const ni of byName) {
 		const k = zoneKey(ni.node);
 		let z = zones.get(k);
 		if (!z) zones.set(k, (z = []));

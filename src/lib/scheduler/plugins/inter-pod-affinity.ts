@@ -9,6 +9,7 @@
 import { Code, MAX_NODE_SCORE, Status, SKIP, SUCCESS, stateKey, type CycleState, type Plugin } from '../framework';
 import { podInfoOf, termMatches, type AffinityTerm, type NodeInfo, type PodInfo, type WeightedAffinityTerm } from '../node-info';
 import type { Snapshot } from '../snapshot';
+import { domainCounts, matchingTermGroups, readsNamespaceLabels, termSignature, type DomainCounts, type TermGroup, type TermKind } from '../topology-counts';
 import type { Node, Pod } from '../types';
 
 export const NAME = 'InterPodAffinity';
@@ -21,28 +22,30 @@ export interface InterPodAffinityArgs {
 	ignorePreferredTermsOfExistingPods?: boolean;
 }
 
-/** topologyPair counts keyed `key\0value`. */
-type Counts = Map<string, number>;
-const pair = (k: string, v: string) => `${k}\0${v}`;
-
-function bump(m: Counts, node: Node, key: string, by: number): void {
-	const v = node.metadata.labels?.[key];
-	if (v === undefined) return;
-	const p = pair(key, v);
-	const n = (m.get(p) ?? 0) + by;
-	if (n === 0) m.delete(p);
-	else m.set(p, n);
-}
-
+/**
+ * The PreFilter state. `existingAntiAffinityCounts` of the real plugin is kept as the groups of
+ * existing pods' required anti-affinity terms that match the pod; `affinityCounts` and
+ * `antiAffinityCounts` as one domain count per incoming term (counts kept across cycles,
+ * topology-counts.ts; read-only).
+ */
 interface PreFilterState {
 	pi: PodInfo;
-	existingAntiAffinityCounts: Counts;
-	affinityCounts: Counts;
-	antiAffinityCounts: Counts;
+	existingAntiAffinity: TermGroup[];
+	/** Per required affinity term: pods matching all the terms, per domain of the term's key. */
+	affinityCounts: DomainCounts[];
+	/** Per required anti-affinity term: pods matching it, per domain of the term's key. */
+	antiAffinityCounts: DomainCounts[];
+}
+
+/** One addend of a node's score: `mult` × the weight its value of `key` has in `weights`. */
+interface ScorePart {
+	key: string;
+	mult: number;
+	weights: ReadonlyMap<string, number>;
 }
 
 const preFilterKey = stateKey<PreFilterState>('PreFilter' + NAME);
-const preScoreKey = stateKey<Map<string, Map<string, number>>>('PreScore' + NAME);
+const preScoreKey = stateKey<ScorePart[]>('PreScore' + NAME);
 
 const nsLabelsOf = (snap: Snapshot, pod: Pod) => snap.namespaceLabels(pod.metadata.namespace ?? 'default');
 
@@ -53,50 +56,60 @@ function matchesAll(snap: Snapshot, terms: readonly AffinityTerm[], pod: Pod): b
 	return terms.every((t) => termMatches(t, pod, ns));
 }
 
+/** Existing pods matching `matches`, per domain of `topologyKey` (kept across cycles unless a term reads namespace labels). */
+function podCounts(snap: Snapshot, terms: readonly AffinityTerm[], topologyKey: string, matches: (p: Pod) => boolean): DomainCounts {
+	const key = terms.some(readsNamespaceLabels) ? undefined : `${NAME}\0${terms.map(termSignature).join('\0')}\0${topologyKey}`;
+	return domainCounts(
+		snap,
+		key,
+		(ni) => ni.node.metadata.labels?.[topologyKey],
+		(ni) => {
+			let n = 0;
+			for (const e of ni.pods) if (matches(e.pod)) n++;
+			return n;
+		}
+	);
+}
+
 export function computePreFilterState(snap: Snapshot, pod: Pod): PreFilterState {
 	const pi = podInfoOf(pod);
-	const podNs = nsLabelsOf(snap, pod);
-	const existingAntiAffinityCounts: Counts = new Map();
-	for (const ni of snap.havePodsWithRequiredAntiAffinity)
-		for (const e of ni.podsWithRequiredAntiAffinity)
-			for (const t of e.requiredAntiAffinityTerms) if (termMatches(t, pod, podNs)) bump(existingAntiAffinityCounts, ni.node, t.topologyKey, 1);
-	const affinityCounts: Counts = new Map();
-	const antiAffinityCounts: Counts = new Map();
-	if (pi.requiredAffinityTerms.length || pi.requiredAntiAffinityTerms.length) {
-		for (const ni of snap.nodes)
-			for (const e of ni.pods) {
-				if (matchesAll(snap, pi.requiredAffinityTerms, e.pod)) for (const t of pi.requiredAffinityTerms) bump(affinityCounts, ni.node, t.topologyKey, 1);
-				const ens = nsLabelsOf(snap, e.pod);
-				for (const t of pi.requiredAntiAffinityTerms) if (termMatches(t, e.pod, ens)) bump(antiAffinityCounts, ni.node, t.topologyKey, 1);
-			}
-	}
-	return { pi, existingAntiAffinityCounts, affinityCounts, antiAffinityCounts };
+	const existingAntiAffinity = matchingTermGroups(snap, pod, nsLabelsOf(snap, pod), ['requiredAntiAffinity']);
+	const aff = pi.requiredAffinityTerms;
+	const affinityCounts = aff.map((t) => podCounts(snap, aff, t.topologyKey, (p) => matchesAll(snap, aff, p)));
+	const antiAffinityCounts = pi.requiredAntiAffinityTerms.map((t) => podCounts(snap, [t], t.topologyKey, (p) => termMatches(t, p, nsLabelsOf(snap, p))));
+	return { pi, existingAntiAffinity, affinityCounts, antiAffinityCounts };
 }
+
+/** Whether `counts` has a pod in the node's domain of `key` (a pair shared by terms on one key adds up: any > 0 will do). */
+const hasPods = (c: DomainCounts, v: string) => (c.counts.get(v) ?? 0) > 0;
 
 function satisfyPodAffinity(snap: Snapshot, s: PreFilterState, node: Node): boolean {
 	let podsExist = true;
-	for (const t of s.pi.requiredAffinityTerms) {
-		const v = node.metadata.labels?.[t.topologyKey];
+	const terms = s.pi.requiredAffinityTerms;
+	for (let i = 0; i < terms.length; i++) {
+		const v = node.metadata.labels?.[terms[i].topologyKey];
 		if (v === undefined) return false; // every topology key must exist on the node
-		if ((s.affinityCounts.get(pair(t.topologyKey, v)) ?? 0) <= 0) podsExist = false;
+		if (!hasPods(s.affinityCounts[i], v)) podsExist = false;
 	}
 	// The first pod of a group with affinity to itself may go anywhere that has the keys.
-	if (!podsExist) return s.affinityCounts.size === 0 && matchesAll(snap, s.pi.requiredAffinityTerms, s.pi.pod);
+	if (!podsExist) return s.affinityCounts.every((c) => c.total === 0) && matchesAll(snap, terms, s.pi.pod);
 	return true;
 }
 
 function satisfyPodAntiAffinity(s: PreFilterState, node: Node): boolean {
-	if (s.antiAffinityCounts.size === 0) return true;
-	for (const t of s.pi.requiredAntiAffinityTerms) {
-		const v = node.metadata.labels?.[t.topologyKey];
-		if (v !== undefined && (s.antiAffinityCounts.get(pair(t.topologyKey, v)) ?? 0) > 0) return false;
+	const terms = s.pi.requiredAntiAffinityTerms;
+	for (let i = 0; i < terms.length; i++) {
+		const v = node.metadata.labels?.[terms[i].topologyKey];
+		if (v !== undefined && hasPods(s.antiAffinityCounts[i], v)) return false;
 	}
 	return true;
 }
 
 function satisfyExistingPodsAntiAffinity(s: PreFilterState, node: Node): boolean {
-	if (s.existingAntiAffinityCounts.size === 0) return true;
-	for (const [k, v] of Object.entries(node.metadata.labels ?? {})) if ((s.existingAntiAffinityCounts.get(pair(k, v)) ?? 0) > 0) return false;
+	for (const g of s.existingAntiAffinity) {
+		const v = node.metadata.labels?.[g.term.topologyKey];
+		if (v !== undefined && g.terms.has(v)) return false;
+	}
 	return true;
 }
 
@@ -108,49 +121,35 @@ function filterNode(state: CycleState, pod: Pod, node: NodeInfo): Status {
 	return SUCCESS;
 }
 
-type TopoScore = Map<string, Map<string, number>>;
-
-function processTerm(m: TopoScore, t: AffinityTerm, weight: number, pod: Pod, nsLabels: Record<string, string> | undefined, node: Node, mult: number): void {
-	if (!termMatches(t, pod, nsLabels)) return;
-	const v = node.metadata.labels?.[t.topologyKey];
-	if (v === undefined) return;
-	let byValue = m.get(t.topologyKey);
-	if (!byValue) m.set(t.topologyKey, (byValue = new Map()));
-	byValue.set(v, (byValue.get(v) ?? 0) + weight * mult);
-}
-
-function processTerms(m: TopoScore, terms: readonly WeightedAffinityTerm[], pod: Pod, ns: Record<string, string> | undefined, node: Node, mult: number) {
-	for (const t of terms) processTerm(m, t, t.weight, pod, ns, node, mult);
-}
-
-/** A node with at least one label (without allocating its key list). */
-function hasLabels(node: Node): boolean {
-	for (const _ in node.metadata.labels ?? {}) return true;
-	return false;
-}
-
-/** PreScore's per-topology scores; undefined means Skip (nothing matched anywhere). */
-export function computeTopologyScore(snap: Snapshot, pod: Pod, args: InterPodAffinityArgs): TopoScore | undefined {
+/**
+ * PreScore's topology score as addends (undefined means Skip: nothing matched anywhere). The real
+ * one sums, per domain, every match of the pod's preferred terms against existing pods and of
+ * existing pods' terms against the pod; the same sums come from per-term counts and from the
+ * existing terms grouped by signature.
+ */
+export function computeTopologyScore(snap: Snapshot, pod: Pod, args: InterPodAffinityArgs): ScorePart[] | undefined {
 	const pi = podInfoOf(pod);
 	const hasConstraints = pi.preferredAffinityTerms.length + pi.preferredAntiAffinityTerms.length > 0;
 	if (args.ignorePreferredTermsOfExistingPods && !hasConstraints) return undefined;
 	const hard = args.hardPodAffinityWeight ?? 1;
-	const podNs = nsLabelsOf(snap, pod);
-	const m: TopoScore = new Map();
-	for (const ni of hasConstraints ? snap.nodes : snap.havePodsWithAffinity) {
-		const node = ni.node;
-		const existing = hasConstraints ? ni.pods : ni.podsWithAffinity;
-		if (existing.length === 0 || !hasLabels(node)) continue;
-		for (const e of existing) {
-			const ens = nsLabelsOf(snap, e.pod);
-			processTerms(m, pi.preferredAffinityTerms, e.pod, ens, node, 1);
-			processTerms(m, pi.preferredAntiAffinityTerms, e.pod, ens, node, -1);
-			if (hard > 0) for (const t of e.requiredAffinityTerms) processTerm(m, t, hard, pod, podNs, node, 1);
-			processTerms(m, e.preferredAffinityTerms, pod, podNs, node, 1);
-			processTerms(m, e.preferredAntiAffinityTerms, pod, podNs, node, -1);
+	const parts: ScorePart[] = [];
+	let matched = false;
+	const own = (terms: readonly WeightedAffinityTerm[], sign: number) => {
+		for (const t of terms) {
+			const c = podCounts(snap, [t], t.topologyKey, (p) => termMatches(t, p, nsLabelsOf(snap, p)));
+			if (c.total === 0) continue;
+			matched = true;
+			parts.push({ key: t.topologyKey, mult: sign * t.weight, weights: c.counts });
 		}
+	};
+	own(pi.preferredAffinityTerms, 1);
+	own(pi.preferredAntiAffinityTerms, -1);
+	const kinds: TermKind[] = hard > 0 ? ['requiredAffinity', 'preferredAffinity', 'preferredAntiAffinity'] : ['preferredAffinity', 'preferredAntiAffinity'];
+	for (const g of matchingTermGroups(snap, pod, nsLabelsOf(snap, pod), kinds)) {
+		matched = true;
+		parts.push({ key: g.term.topologyKey, mult: g.kind === 'requiredAffinity' ? hard : g.kind === 'preferredAffinity' ? 1 : -1, weights: g.weights });
 	}
-	return m.size > 0 ? m : undefined;
+	return matched ? parts : undefined;
 }
 
 export function create(rawArgs?: unknown): Plugin {
@@ -159,7 +158,7 @@ export function create(rawArgs?: unknown): Plugin {
 		name: NAME,
 		preFilter(state, pod) {
 			const s = computePreFilterState(state.snapshot, pod);
-			if (s.existingAntiAffinityCounts.size === 0 && s.pi.requiredAffinityTerms.length === 0 && s.pi.requiredAntiAffinityTerms.length === 0) return SKIP;
+			if (s.existingAntiAffinity.length === 0 && s.pi.requiredAffinityTerms.length === 0 && s.pi.requiredAntiAffinityTerms.length === 0) return SKIP;
 			state.write(preFilterKey, s);
 			return SUCCESS;
 		},
@@ -172,12 +171,12 @@ export function create(rawArgs?: unknown): Plugin {
 			return SUCCESS;
 		},
 		score(state, _pod, node) {
-			const m = state.read(preScoreKey);
+			const parts = state.read(preScoreKey);
 			let score = 0;
-			if (!m) return 0;
-			for (const [key, byValue] of m) {
-				const v = node.labels[key];
-				if (v !== undefined) score += byValue.get(v) ?? 0;
+			if (!parts) return 0;
+			for (const p of parts) {
+				const v = node.labels[p.key];
+				if (v !== undefined) score += p.mult * (p.weights.get(v) ?? 0);
 			}
 			return score;
 		},

@@ -13,6 +13,7 @@ import { matchesLabels, type LabelSelector as Parsed, type Requirement } from '.
 import { parseSelector, type NodeInfo, type PodInfo } from '../node-info';
 import { LABEL_HOSTNAME, LABEL_ZONE, type Snapshot } from '../snapshot';
 import type { LabelSelector, Node, Pod, TopologySpreadConstraint } from '../types';
+import { domainCounts, type DomainCounts } from '../topology-counts';
 
 export const NAME = 'PodTopologySpread';
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
@@ -115,40 +116,54 @@ function passesInclusion(c: Constraint, pod: Pod, node: Node): boolean {
 
 interface PreFilterState {
 	constraints: Constraint[];
-	/** Per constraint: domain value → matching pods. */
-	counts: Array<Map<string, number>>;
+	/** Per constraint: domain value → matching pods (read-only: kept for the next cycles). */
+	counts: Array<ReadonlyMap<string, number>>;
+	/** Per constraint: the global minimum and whether the pod matches its own selector (criticalPaths). */
+	min: number[];
+	self: number[];
 }
 
 const preFilterKey = stateKey<PreFilterState>('PreFilter' + NAME);
 
-export function computePreFilterState(snap: Snapshot, pod: Pod, args: PodTopologySpreadArgs): PreFilterState {
-	const constraints = podConstraints(snap, pod, 'DoNotSchedule', args);
-	const counts = constraints.map(() => new Map<string, number>());
-	if (constraints.length === 0) return { constraints, counts };
-	const ns = pod.metadata.namespace ?? 'default';
-	for (const ni of snap.nodes) {
-		if (!hasAllKeys(ni.node, constraints)) continue;
-		for (let i = 0; i < constraints.length; i++) {
-			const c = constraints[i];
-			if (!passesInclusion(c, pod, ni.node)) continue;
-			const v = ni.labels[c.topologyKey];
-			counts[i].set(v, (counts[i].get(v) ?? 0) + countMatching(ni.pods, c.selector, ns));
-		}
-	}
-	return { constraints, counts };
+/** What decides which nodes a constraint counts, besides their labels: part of a count's memo key. */
+function inclusionKey(c: Constraint, pod: Pod): string {
+	const a = c.honorAffinity ? JSON.stringify([pod.spec.nodeSelector ?? null, pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? null]) : '';
+	const t = c.honorTaints ? JSON.stringify(pod.spec.tolerations ?? null) : '';
+	return `${c.topologyKey}\0${a}\0${t}`;
 }
 
-function filterNode(s: PreFilterState, pod: Pod, node: NodeInfo): Status {
+/** Matching pods per domain of one constraint, kept across cycles (topology-counts.ts). */
+function constraintCounts(snap: Snapshot, pod: Pod, c: Constraint, stage: string, domainOf: (ni: NodeInfo) => string | undefined): DomainCounts {
+	const ns = pod.metadata.namespace ?? 'default';
+	const key = `${NAME}\0${stage}\0${ns}\0${JSON.stringify(c.selector)}\0${inclusionKey(c, pod)}`;
+	return domainCounts(snap, key, domainOf, (ni) => countMatching(ni.pods, c.selector, ns));
+}
+
+export function computePreFilterState(snap: Snapshot, pod: Pod, args: PodTopologySpreadArgs): PreFilterState {
+	const constraints = podConstraints(snap, pod, 'DoNotSchedule', args);
+	const keys = constraints.map((c) => c.topologyKey).join('\0');
+	const counts = constraints.map((c) =>
+		constraintCounts(snap, pod, c, `filter\0${keys}`, (ni) => (hasAllKeys(ni.node, constraints) && passesInclusion(c, pod, ni.node) ? ni.labels[c.topologyKey] : undefined)).counts
+	);
+	const min = constraints.map((c, i) => {
+		if (counts[i].size < c.minDomains) return 0;
+		let m = Infinity;
+		for (const n of counts[i].values()) if (n < m) m = n;
+		return m === Infinity ? 0 : m;
+	});
+	const self = constraints.map((c) => (matchesLabels(c.selector, pod.metadata.labels) ? 1 : 0));
+	return { constraints, counts, min, self };
+}
+
+/** Failures are the same for every node: shared, not allocated per node. */
+const LABEL_MISSING = Object.freeze(new Status(Code.UnschedulableAndUnresolvable, [ERR_REASON_NODE_LABEL_NOT_MATCH])) as Status;
+const SKEWED = Object.freeze(new Status(Code.Unschedulable, [ERR_REASON_CONSTRAINTS_NOT_MATCH])) as Status;
+
+function filterNode(s: PreFilterState, node: NodeInfo): Status {
 	for (let i = 0; i < s.constraints.length; i++) {
-		const c = s.constraints[i];
-		const v = node.labels[c.topologyKey];
-		if (v === undefined) return new Status(Code.UnschedulableAndUnresolvable, [ERR_REASON_NODE_LABEL_NOT_MATCH]);
-		const counts = s.counts[i];
-		let min = counts.size < c.minDomains ? 0 : Infinity;
-		if (min !== 0) for (const n of counts.values()) if (n < min) min = n;
-		if (min === Infinity) min = 0;
-		const self = matchesLabels(c.selector, pod.metadata.labels) ? 1 : 0;
-		if ((counts.get(v) ?? 0) + self - min > c.maxSkew) return new Status(Code.Unschedulable, [ERR_REASON_CONSTRAINTS_NOT_MATCH]);
+		const v = node.labels[s.constraints[i].topologyKey];
+		if (v === undefined) return LABEL_MISSING;
+		if ((s.counts[i].get(v) ?? 0) + s.self[i] - s.min[i] > s.constraints[i].maxSkew) return SKEWED;
 	}
 	return SUCCESS;
 }
@@ -159,6 +174,8 @@ interface PreScoreState {
 	/** `key\0value` → matching pods in that domain (non-hostname constraints). */
 	pairCounts: Map<string, number>;
 	weights: number[];
+	/** Constraint i's matching pods on one node (hostname constraints). */
+	onNode: (i: number, node: NodeInfo) => number;
 }
 
 const preScoreKey = stateKey<PreScoreState>('PreScore' + NAME);
@@ -185,29 +202,34 @@ export function computePreScoreState(snap: Snapshot, pod: Pod, filtered: readonl
 		});
 	}
 	const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? filtered.length - ignored.size : topoSize[i]) + 2));
-	const ns = pod.metadata.namespace ?? 'default';
-	for (const ni of snap.nodes) {
-		if (requireAll && !hasAllKeys(ni.node, constraints)) continue;
-		for (const c of constraints) {
-			if (!passesInclusion(c, pod, ni.node)) continue;
-			const p = `${c.topologyKey}\0${ni.labels[c.topologyKey] ?? ''}`;
-			const cur = pairCounts.get(p);
-			if (cur === undefined) continue;
-			pairCounts.set(p, cur + countMatching(ni.pods, c.selector, ns));
-		}
+	// A pair's count adds up every constraint on that key (TopologyPairToPodCounts is keyed by pair).
+	const keys = constraints.map((c) => c.topologyKey).join('\0');
+	const counted = constraints.map((c) =>
+		c.topologyKey === LABEL_HOSTNAME
+			? undefined
+			: constraintCounts(snap, pod, c, `score\0${requireAll ? keys : ''}`, (ni) => ((!requireAll || hasAllKeys(ni.node, constraints)) && passesInclusion(c, pod, ni.node) ? (ni.labels[c.topologyKey] ?? '') : undefined))
+	);
+	for (const p of pairCounts.keys()) {
+		const [key, value] = p.split('\0');
+		let sum = 0;
+		constraints.forEach((c, i) => {
+			if (c.topologyKey === key) sum += counted[i]?.counts.get(value) ?? 0;
+		});
+		pairCounts.set(p, sum);
 	}
-	return { constraints, ignored, pairCounts, weights };
+	const ns = pod.metadata.namespace ?? 'default';
+	const onNode = constraints.map((c) => (c.topologyKey === LABEL_HOSTNAME ? constraintCounts(snap, pod, c, 'node', (ni) => ni.name).counts : undefined));
+	return { constraints, ignored, pairCounts, weights, onNode: (i, node) => onNode[i]?.get(node.name) ?? countMatching(node.pods, constraints[i].selector, ns) };
 }
 
 /** Score: round(Σ cnt × ln(size + 2) + (maxSkew − 1)) over the constraints whose key the node has. */
-function scoreNode(s: PreScoreState, pod: Pod, node: NodeInfo): number {
+function scoreNode(s: PreScoreState, node: NodeInfo): number {
 	if (s.ignored.has(node.name)) return 0;
 	let score = 0;
-	const ns = pod.metadata.namespace ?? 'default';
 	s.constraints.forEach((c, i) => {
 		const v = node.labels[c.topologyKey];
 		if (v === undefined) return;
-		const cnt = c.topologyKey === LABEL_HOSTNAME ? countMatching(node.pods, c.selector, ns) : (s.pairCounts.get(`${c.topologyKey}\0${v}`) ?? 0);
+		const cnt = c.topologyKey === LABEL_HOSTNAME ? s.onNode(i, node) : (s.pairCounts.get(`${c.topologyKey}\0${v}`) ?? 0);
 		score += cnt * s.weights[i] + (c.maxSkew - 1);
 	});
 	return Math.round(score);
@@ -224,7 +246,7 @@ export function create(rawArgs?: unknown): Plugin {
 			return SUCCESS;
 		},
 		filter(state, pod, node) {
-			return filterNode(state.read(preFilterKey) ?? computePreFilterState(state.snapshot, pod, args), pod, node);
+			return filterNode(state.read(preFilterKey) ?? computePreFilterState(state.snapshot, pod, args), node);
 		},
 		preScore(state, pod, nodes) {
 			if (nodes.length === 0 || state.snapshot.nodes.length === 0) return SUCCESS;
@@ -233,9 +255,9 @@ export function create(rawArgs?: unknown): Plugin {
 			state.write(preScoreKey, s);
 			return SUCCESS;
 		},
-		score(state, pod, node) {
+		score(state, _pod, node) {
 			const s = state.read(preScoreKey);
-			return s ? scoreNode(s, pod, node) : 0;
+			return s ? scoreNode(s, node) : 0;
 		},
 		normalizeScore(state, _pod, scores) {
 			const s = state.read(preScoreKey);
