@@ -4,7 +4,7 @@
  * (one PodSim each), writing their status and finishing their graceful deletion. While its Node
  * carries `sim.converge.dev/kubelet: stopped` (or `partitioned`: it cannot reach the API) it is
  * silent: no heartbeats, no status, no events, while its containers keep running; `down` means the
- * machine is off: its containers die too, and they start again when it boots. Faults
+ * machine is off: its containers die too, and it boots again (a new boot id) restarting them. Faults
  * (server/faults) also fill the node (`sim.converge.dev/pressure: disk,memory,pids`: pressure
  * conditions and the eviction manager), break image pulls and crash containers.
  *
@@ -16,7 +16,7 @@ import { rfc3339, rfc3339Micro } from '../../src/lib/kube/duration';
 import { hexId } from '../../src/lib/kubelet/ids';
 import { formatIPv4, parseCidr } from '../../src/lib/kube/ip-range';
 import { NodeImages } from '../../src/lib/kubelet/images';
-import { nodeCapacity, nodeStatus, nodeStatusChanged } from '../../src/lib/kubelet/node-status';
+import { bootId, nodeCapacity, nodeStatus, nodeStatusChanged } from '../../src/lib/kubelet/node-status';
 import { unavailableFailure } from '../../src/lib/kubelet/images';
 import { quantityValue } from '../../src/lib/kube/quantity';
 import { CRASH_AFTER_SECONDS, crashes, imageMatches, parsePressure, podMatches } from '../../src/lib/faults/effects';
@@ -117,6 +117,11 @@ export class NodeAgent {
 	/** `<pod uid>/<fault id>`: crash faults already applied to running containers. */
 	private crashed = new Set<string>();
 	private stopEviction: (() => void) | undefined;
+	/** The machine was off (`down`): the next start is a boot. */
+	private poweredOff = false;
+	/** Room time of the last boot this kubelet saw (undefined: none since it started), and its boot id. */
+	private bootedAt: number | undefined;
+	private bootID: string | undefined;
 	readonly recorder: KubeletRecorder;
 
 	constructor(
@@ -130,6 +135,8 @@ export class NodeAgent {
 	async observe(node: Obj): Promise<void> {
 		const hadCidr = !!this.node?.spec?.podCIDR;
 		this.node = node;
+		// A kubelet restarted on a running machine keeps the machine's boot id.
+		this.bootID ??= node.status?.nodeInfo?.bootID;
 		const state = node.metadata.annotations?.[KUBELET_STATE_ANNOTATION];
 		const stopped = state === 'stopped' || state === 'partitioned' || state === KUBELET_DOWN;
 		// The machine is off: every container dies with it (its pods are restarted when it boots).
@@ -161,6 +168,7 @@ export class NodeAgent {
 		this.sims.clear();
 		this.ips.clear();
 		this.crashed.clear();
+		this.poweredOff = true;
 	}
 
 	/** Records the kubelet's node events when a resource runs out or is relieved. */
@@ -222,6 +230,11 @@ export class NodeAgent {
 
 	private async resume(): Promise<void> {
 		this.running = true;
+		if (this.poweredOff) {
+			this.poweredOff = false;
+			this.bootedAt = this.deps.clock.now();
+			this.bootID = bootId(this.node!, this.bootedAt);
+		}
 		// Others may have written pod status meanwhile (the node controller's Ready=False): post ours again.
 		this.written.clear();
 		const { clock } = this.deps;
@@ -254,7 +267,7 @@ export class NodeAgent {
 
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	private status(): Record<string, any> {
-		return nodeStatus(this.node!, this.deps.ip, rfc3339(this.deps.clock.now()), this.images.list(), this.pressure);
+		return nodeStatus(this.node!, this.deps.ip, rfc3339(this.deps.clock.now()), this.images.list(), this.pressure, this.bootID);
 	}
 
 	/** nodeStatusUpdateFrequency: post when something changed, or when the report interval passed. */
@@ -268,6 +281,8 @@ export class NodeAgent {
 	private async postStatus(): Promise<void> {
 		if (!this.running || !this.node) return;
 		const status = this.status();
+		const before = this.node.status?.nodeInfo?.bootID;
+		if (before && before !== status.nodeInfo.bootID) this.recorder.node('Warning', 'Rebooted', `Node ${this.name} has been rebooted, boot id: ${status.nodeInfo.bootID}`);
 		const written = await this.deps.client.patch(NODES, undefined, this.name, 'merge', { status }, 'status');
 		this.node = written;
 		this.lastStatus = status;
@@ -360,7 +375,9 @@ export class NodeAgent {
 			});
 			this.sims.set(uid, sim);
 			sim.onTerminated = () => this.deps.enqueuePod(key);
-			sim.start();
+			// After a reboot, a pod that ran here restarts its containers; one that must not restart (Never) stays exited.
+			const restored = this.bootedAt !== undefined && sim.restoreAfterReboot(this.bootedAt);
+			if (!restored || pod.spec?.restartPolicy !== 'Never') sim.start();
 		}
 		if (deleting && !sim.isTerminating()) sim.terminate((pod.metadata as { deletionGracePeriodSeconds?: number }).deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
 		await this.writeStatus(pod, sim);

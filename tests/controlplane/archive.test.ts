@@ -24,6 +24,38 @@ async function importArchive(bytes: Uint8Array): Promise<Response> {
 	return k.api('/api/rooms/import', { method: 'POST', token: null, headers: { 'content-type': 'application/zip' }, body: Buffer.from(bytes) });
 }
 
+/** A lesson imported into the room and run before the export: its progress travels in the archive. */
+const LESSON = {
+	'lesson.yaml': `title: Replicas
+summary: Run web, then scale it.
+steps:
+  - id: available
+    title: web runs 2 replicas
+    markdown: steps/1.md
+    checks:
+      - { id: two, title: 2 replicas of web are available, kind: Deployment, name: web, expect: { status.availableReplicas: 2 } }
+  - id: scale
+    title: Scale web to 3
+    markdown: steps/2.md
+    checks:
+      - { id: three, title: web asks for 3 replicas, kind: Deployment, name: web, expect: { spec.replicas: 3 } }
+      - { id: pods, title: 3 web pods run, kind: Pod, selector: app=web, where: { status.phase: Running }, count: 3 }
+`,
+	'steps/1.md': 'Wait for **web**.',
+	'steps/2.md': 'Scale `web` to 3 replicas.'
+};
+
+/** The lessons API of a room (`POST` with a body, else `GET`). */
+async function lesson(roomId: string, token: string, body?: unknown): Promise<Obj> {
+	const res = await k.api(`/api/rooms/${roomId}/lesson`, { method: body ? 'POST' : 'GET', token, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+	const out = (await res.json()) as Obj;
+	expect(res.status, JSON.stringify(out)).toBe(200);
+	return out;
+}
+
+const facilitator = () => tokens().facilitator ?? tokens().editor;
+let lessonBefore: Obj;
+
 const roomCount = async () => ((await (await k.api('/api/health')).json()) as Obj).rooms as number;
 
 beforeAll(async () => {
@@ -38,6 +70,17 @@ beforeAll(async () => {
 	});
 	for (let i = 0; i < 60 && (await r.getJson('/apis/apps/v1/namespaces/default/deployments/web')).status?.availableReplicas !== 2; i++) await r.step(1);
 	expect((await r.getJson('/apis/apps/v1/namespaces/default/deployments/web')).status.availableReplicas).toBe(2);
+	// Run a lesson: step 1 passes, the facilitator moves to step 2, whose checks fail.
+	await lesson(k.roomId, facilitator(), { action: 'import', id: 'replicas', files: LESSON });
+	await lesson(k.roomId, facilitator(), { action: 'start', lesson: 'replicas' });
+	await eventually(async () => (await lesson(k.roomId, facilitator())).completed.includes('available'), 'step 1 passed');
+	await lesson(k.roomId, facilitator(), { action: 'next' });
+	lessonBefore = await lesson(k.roomId, tokens().viewer);
+	expect(lessonBefore).toMatchObject({ lesson: { id: 'replicas', source: 'room' }, step: 1, completed: ['available'] });
+	expect(lessonBefore.checks).toEqual([
+		{ id: 'three', title: 'web asks for 3 replicas', passed: false, message: 'expected spec.replicas = 3, found 2 (Deployment default/web)' },
+		{ id: 'pods', title: '3 web pods run', passed: false, message: 'expected 3 Pod objects with app=web in default matching, found 2' }
+	]);
 }, 60_000);
 
 afterAll(async () => {
@@ -63,6 +106,9 @@ describe('export', () => {
 		expect(manifest.room.tokens).toBeUndefined();
 		expect(manifest.store.revision).toBeGreaterThan(20);
 		expect(entries['store/store.wal'].length).toBeGreaterThan(0);
+		// The lesson's progress, and the lesson itself (imported into the room), travel with it.
+		const progress = JSON.parse(strFromU8(entries['room/lesson.json']));
+		expect(progress).toMatchObject({ lesson: { id: 'replicas', source: 'room' }, step: 1, completed: ['available'], imported: { replicas: LESSON } });
 	});
 });
 
@@ -101,6 +147,13 @@ describe('import', () => {
 		expect(clock.time).toBe(await r.now());
 	});
 
+	it('shows the same lesson, at the same step, with the same results of its checks', async () => {
+		const st = await lesson(imported.id, imported.tokens.viewer);
+		expect(st).toMatchObject({ lesson: lessonBefore.lesson, step: 1, completed: ['available'], markdown: LESSON['steps/2.md'] });
+		expect(st.checks).toEqual(lessonBefore.checks);
+		expect(st.available.filter((l: Obj) => l.source === 'room').map((l: Obj) => l.id)).toEqual(['replicas']);
+	});
+
 	it('replays the recorded revisions: every key identical at the last and at earlier revisions', async () => {
 		const last = JSON.parse(strFromU8(unzipSync(archive)['converge-room.json'])).store.revision as number;
 		for (const rev of [last, last - 1, Math.floor((last * 3) / 4), Math.floor(last / 2), 10, 2]) {
@@ -122,5 +175,22 @@ describe('import', () => {
 		expect((await get('/apis/apps/v1/namespaces/default/deployments/web')).status.availableReplicas).toBe(2);
 		const pods = (await get('/api/v1/namespaces/default/pods')).items as Obj[];
 		expect(pods.map((p) => p.status.phase)).toEqual(['Running', 'Running']);
+	});
+
+	it('goes on with the lesson in the imported room: its step passes on the imported cluster', async () => {
+		const res = await k.api(`/rooms/${imported.id}/k8s/apis/apps/v1/namespaces/default/deployments/web`, {
+			method: 'PATCH',
+			token: imported.tokens.editor,
+			headers: { 'content-type': 'application/merge-patch+json' },
+			body: JSON.stringify({ spec: { replicas: 3 } })
+		});
+		expect(res.status).toBe(200);
+		const step = () => k.api(`/api/rooms/${imported.id}/clock`, { method: 'POST', token: imported.tokens.facilitator ?? imported.tokens.editor, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'step', seconds: 1 }) });
+		for (let i = 0; i < 60 && !(await lesson(imported.id, imported.tokens.viewer)).completed.includes('scale'); i++) await step();
+		const st = await lesson(imported.id, imported.tokens.viewer);
+		expect(st).toMatchObject({ step: 1, completed: ['available', 'scale'] });
+		expect(st.checks.map((c: Obj) => c.passed)).toEqual([true, true]);
+		// The original room's lesson is its own: still at the failing step.
+		expect((await lesson(k.roomId, tokens().viewer)).completed).toEqual(['available']);
 	});
 });

@@ -212,3 +212,48 @@ describe('FaultSchedule file', () => {
 		expect(JSON.parse(cm.data['state.json']).schedules.outage.fired).toEqual([0]);
 	});
 });
+
+describe('recovery from a NodeFailure is a reboot', () => {
+	it('boots with a new boot id (a Rebooted event), restarts the pods still bound there, and leaves a Never pod exited', async () => {
+		await addNode('node-5');
+		await runPod('boot-a', 'node-5');
+		await runPod('boot-never', 'node-5', { restartPolicy: 'Never' });
+		const bootBefore = (await node('node-5')).status.nodeInfo.bootID;
+		const before = (await pod('boot-a')).status.containerStatuses[0];
+		const startTime = (await pod('boot-a')).status.startTime;
+		expect(before).toMatchObject({ restartCount: 0, state: { running: {} } });
+		const neverBefore = (await pod('boot-never')).status.containerStatuses[0];
+
+		const f = await inject({ fault: 'NodeFailure', node: 'node-5' });
+		await step(60);
+		expect(condition(await node('node-5'), 'Ready').status).toBe('Unknown');
+		const bootedAt = new Date(await r.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+		expect((await faults('POST', `/${f.id}/recover`)).status).toBe(200);
+		await eventually(async () => condition(await node('node-5'), 'Ready')?.status === 'True', 'node-5 Ready again');
+
+		// The machine booted: a new boot id, which the kubelet announces like the real one.
+		const bootAfter = (await node('node-5')).status.nodeInfo.bootID;
+		expect(bootAfter).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+		expect(bootAfter).not.toBe(bootBefore);
+		await eventually(async () => (await faultEvents('Rebooted', 'node-5')).length === 1, 'Rebooted event');
+		expect((await faultEvents('Rebooted', 'node-5'))[0]).toMatchObject({ type: 'Warning', message: `Node node-5 has been rebooted, boot id: ${bootAfter}`, source: { component: 'kubelet', host: 'node-5' }, involvedObject: { kind: 'Node', name: 'node-5' } });
+		expect((await faultEvents('NodeReady', 'node-5')).map((e) => e.message)).toEqual(['Node node-5 status is now: NodeReady']);
+		expect((await faultEvents('NodeReady', 'node-5'))[0].count).toBe(2);
+
+		// The pod's container died with the machine (containerd's unknown exit) and was started again.
+		await stepUntil(async () => (await pod('boot-a')).status.containerStatuses[0].state.running !== undefined && (await pod('boot-a')).status.containerStatuses[0].restartCount === 1, 'boot-a restarted', 0.5);
+		const after = (await pod('boot-a')).status.containerStatuses[0];
+		expect(after.lastState.terminated).toEqual({ exitCode: 255, reason: 'Unknown', startedAt: before.state.running.startedAt, finishedAt: bootedAt, containerID: before.containerID });
+		expect(after.containerID).not.toBe(before.containerID);
+		expect(Date.parse(after.state.running.startedAt)).toBeGreaterThanOrEqual(Date.parse(bootedAt));
+		expect((await pod('boot-a')).status.startTime).toBe(startTime);
+		const podEvents: Obj[] = (await getJson('/api/v1/namespaces/default/events')).items.filter((e: Obj) => e.involvedObject.name === 'boot-a');
+		expect(podEvents.map((e) => `${e.reason}: ${e.message}`)).toContain('SandboxChanged: Pod sandbox changed, it will be killed and re-created.');
+		await stepUntil(async () => condition(await pod('boot-a'), 'Ready')?.status === 'True', 'boot-a Ready', 0.5);
+
+		// restartPolicy Never: the kubelet does not start it again; it failed with the machine.
+		await stepUntil(async () => (await pod('boot-never')).status.phase === 'Failed', 'boot-never Failed', 0.5);
+		const never = (await pod('boot-never')).status.containerStatuses[0];
+		expect(never).toMatchObject({ restartCount: 0, ready: false, state: { terminated: { exitCode: 255, reason: 'Unknown', containerID: neverBefore.containerID } } });
+	});
+});

@@ -233,6 +233,18 @@ export async function kubeCall(origin: string, room: CreatedRoom, method: string
 	return json;
 }
 
+/** A room clock action as the facilitator (`{action: 'pause'}`, `{action: 'step', seconds}`); the clock's state. */
+export async function roomClock(origin: string, room: CreatedRoom, body: Obj): Promise<Obj> {
+	const res = await fetch(`${origin}/api/rooms/${room.id}/clock`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${room.tokens.facilitator}`, 'content-type': 'application/json' },
+		body: JSON.stringify(body)
+	});
+	const json = (await res.json()) as Obj;
+	if (!res.ok) throw new Error(`clock ${JSON.stringify(body)}: ${res.status} ${json.message}`);
+	return json;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pages
 // ---------------------------------------------------------------------------------------------

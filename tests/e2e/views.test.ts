@@ -2,13 +2,14 @@
  * The room's cluster views in the browser, over a cluster made through the room's kube API (as
  * kubectl would make it): nodes and Running pods in the Cluster view, an unschedulable pod's
  * per-node reasons in the Scheduler view (equal to its SchedulingDecision), events in the Events
- * view, and a node's kubelet stopped from the UI turning NotReady on the room clock.
+ * view, and a node failed in one click from its details turning NotReady on the room clock, then
+ * recovered (a viewer sees the button disabled, with the reason).
  * Screenshots of the Cluster and Scheduler views go to docs/ for the README.
  */
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { poll, ROOT, useHarness, type CreatedRoom } from './harness';
+import { poll, roomClock, ROOT, useHarness, type CreatedRoom } from './harness';
 
 const h = useHarness();
 
@@ -33,12 +34,7 @@ function kubeApi(room: CreatedRoom) {
 	return { call, must };
 }
 
-const clock = (room: CreatedRoom, body: Obj) =>
-	fetch(`${h.origin}/api/rooms/${room.id}/clock`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${room.tokens.facilitator}`, 'content-type': 'application/json' },
-		body: JSON.stringify(body)
-	}).then((r) => r.json() as Promise<Obj>);
+const clock = (room: CreatedRoom, body: Obj) => roomClock(h.origin, room, body);
 
 const node = (name: string, zone: string) => ({
 	apiVersion: 'v1',
@@ -130,15 +126,36 @@ describe('cluster, scheduler and events views', () => {
 		await page.getByTestId('events-object').fill('pod/shop');
 		await poll(() => page.locator('[data-testid=event-row][data-reason=Scheduled]').count()).toBe(3);
 
-		// Stop worker-2's kubelet from the Cluster view; 60 s of room time later it is NotReady.
+		// A viewer sees the node's actions disabled, with the reason.
+		const v = await h.newUser('Vic', '#4363d8');
+		await h.openRoom(v, room.links.viewer);
+		await tab(v.page, 'cluster');
+		await v.page.locator('[data-testid=node-row][data-node=worker-2] .head').click();
+		expect(await v.page.getByTestId('node-fail').isDisabled()).toBe(true);
+		expect(await v.page.getByTestId('node-actions-readonly').textContent()).toBe('only the facilitator and editors can change the cluster');
+
+		// Fail worker-2 in one click from its details (the fault menu's NodeFailure): the clock paused,
+		// it stays Ready; 60 s of room time later it is NotReady.
 		await tab(page, 'cluster');
 		await page.locator('[data-testid=node-row][data-node=worker-2] .head').click();
-		await page.getByTestId('node-kubelet').click();
-		await poll(async () => (await api.must('GET', '/api/v1/nodes/worker-2')).metadata.annotations?.['sim.converge.dev/kubelet']).toBe('stopped');
-		await poll(() => page.getByTestId('node-kubelet').textContent()).toContain('Start kubelet');
+		await clock(room, { action: 'pause' });
+		await page.getByTestId('node-fail').click();
+		await poll(() => page.getByTestId('node-failure').textContent()).toMatch(/^NodeFailure of node worker-2 \(f\d+, api\)/);
+		await poll(async () => ((await api.must('GET', '/api/v1/events?fieldSelector=reason%3DFaultInjected')).items as Obj[]).map((e) => [e.involvedObject.name, e.message])).toEqual([
+			['worker-2', 'Injected NodeFailure of node worker-2']
+		]);
+		expect(await v.page.getByTestId('node-recover').isDisabled()).toBe(true);
+		expect(await page.locator('[data-testid=node-row][data-node=worker-2]').getAttribute('data-ready')).toBe('True');
 		await clock(room, { action: 'step', seconds: 60 });
 		await poll(() => page.locator('[data-testid=node-row][data-node=worker-2]').getAttribute('data-ready'), 30_000).toBe('Unknown');
 		expect(await page.locator('[data-testid=node-row][data-node=worker-2]').getAttribute('data-status')).toBe('NotReady');
 		await poll(() => page.getByTestId('node-status').getAttribute('data-ready')).toBe('Unknown');
+
+		// Recover, in one click too: the machine boots again and the node is Ready.
+		await page.getByTestId('node-recover').click();
+		await poll(() => page.getByTestId('node-fail').count()).toBe(1);
+		expect(await page.getByTestId('node-failure').count()).toBe(0);
+		await clock(room, { action: 'step', seconds: 10 });
+		await poll(() => page.locator('[data-testid=node-row][data-node=worker-2]').getAttribute('data-ready'), 30_000).toBe('True');
 	});
 });

@@ -45,6 +45,11 @@ function stableId(label: string, dashes: boolean): string {
 	return dashes ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}` : hex;
 }
 
+/** The machine's boot id: one per boot (`bootedAt`, room time; none for the first boot). */
+export function bootId(node: Obj, bootedAt?: number): string {
+	return stableId(`boot/${node.metadata.name}/${node.metadata.uid ?? ''}${bootedAt === undefined ? '' : `/${bootedAt}`}`, true);
+}
+
 export function nodeCapacity(node: Obj): Record<string, string> {
 	const cap: Record<string, string> = { ...NODE_DEFAULTS, ...(node.status?.capacity ?? {}) };
 	for (const k of ['cpu', 'memory', 'pods', 'ephemeral-storage']) {
@@ -63,7 +68,7 @@ export function nodeIP(n: number): string {
  * The status to post. `ip`: the node's InternalIP; conditions keep their lastTransitionTime while
  * unchanged, and every post renews lastHeartbeatTime.
  */
-export function nodeStatus(node: Obj, ip: string, now: string, images: Obj[], pressure: ReadonlySet<string> = new Set()): Obj {
+export function nodeStatus(node: Obj, ip: string, now: string, images: Obj[], pressure: ReadonlySet<string> = new Set(), bootID = bootId(node)): Obj {
 	const name = node.metadata.name as string;
 	const capacity = nodeCapacity(node);
 	const old: Obj[] = node.status?.conditions ?? [];
@@ -88,7 +93,7 @@ export function nodeStatus(node: Obj, ip: string, now: string, images: Obj[], pr
 		nodeInfo: {
 			machineID: stableId(`machine/${name}`, false),
 			systemUUID: stableId(`system/${name}`, true),
-			bootID: stableId(`boot/${name}/${node.metadata.uid ?? ''}`, true),
+			bootID,
 			...NODE_INFO
 		},
 		images

@@ -128,6 +128,33 @@ export class PodSim {
 		this.mountThen(() => this.startSandbox(), 0);
 	}
 
+	/**
+	 * The machine rebooted under the pod: its sandbox and containers died with it. The runtime still
+	 * knows the old containers (its metadata is on disk), as the pod's last status shows them: a
+	 * container that was running is exited with containerd's unknown state (255, `Unknown`) at
+	 * `bootedAt`, so the next run is a restart (restartCount + 1, lastState that exit). Call before
+	 * `start`; returns whether the pod had run here (the kubelet then says the sandbox changed).
+	 */
+	restoreAfterReboot(bootedAt: number): boolean {
+		const st = this.pod.status ?? {};
+		const prev: Obj[] = [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])];
+		let ran = false;
+		for (const c of this.containers) {
+			const p = prev.find((x) => x.name === c.name);
+			const t: Obj | undefined = p?.state?.running ? { exitCode: 255, reason: 'Unknown', startedAt: p.state.running.startedAt, finishedAt: rfc(bootedAt), containerID: p.containerID } : (p?.state?.terminated ?? p?.lastState?.terminated);
+			if (!p || !t?.containerID) continue;
+			ran = true;
+			c.runs.push({ containerID: t.containerID, startedAt: Date.parse(t.startedAt), finishedAt: Date.parse(t.finishedAt), exitCode: t.exitCode, reason: t.reason });
+			c.restartCount = p.restartCount ?? 0;
+			c.lastState = p.lastState ?? {};
+			if (p.state?.running || p.state?.terminated) c.state = { terminated: this.terminatedState(c.runs[0]) };
+		}
+		if (!ran) return false;
+		if (st.startTime) this.startTime = Date.parse(st.startTime);
+		this.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+		return true;
+	}
+
 	/** WaitForAttachAndMount: the sandbox waits for the volumes; each timeout records FailedMount and waits again. */
 	private mountThen(next: () => void, waited: number): void {
 		const pending = this.env.unmountedVolumes?.() ?? [];
@@ -261,7 +288,8 @@ export class PodSim {
 	/** Creates and starts the container, then plays its behaviour; `onSuccess` runs after a clean exit (init containers). */
 	private startContainer(c: Ctr, onSuccess?: () => void): void {
 		if (this.terminating) return;
-		const run: Run = { containerID: `containerd://${this.env.id(`${this.uid}/${c.name}/${c.runs.length}`)}`, startedAt: this.now };
+		// The run's restart count names it: runs.length, or more after a reboot (earlier runs are not in `runs`).
+		const run: Run = { containerID: `containerd://${this.env.id(`${this.uid}/${c.name}/${c.runs.length ? c.restartCount + 1 : 0}`)}`, startedAt: this.now };
 		if (c.runs.length) {
 			c.lastState = { terminated: this.terminatedState(c.runs[c.runs.length - 1]) };
 			c.restartCount++;
