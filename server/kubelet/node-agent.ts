@@ -14,7 +14,7 @@ import { every, type Clock } from '../../src/lib/clock/clock';
 import { isConflict, isNotFound, RESOURCES, type KubeClient, type KubeObject } from '../../src/lib/controllers/types';
 import { rfc3339, rfc3339Micro } from '../../src/lib/kube/duration';
 import { hexId } from '../../src/lib/kubelet/ids';
-import { formatIPv4, parseCidr } from '../../src/lib/kube/ip-range';
+import { formatIPv4, parseCidr, parseIPv4 } from '../../src/lib/kube/ip-range';
 import { NodeImages } from '../../src/lib/kubelet/images';
 import { bootId, nodeCapacity, nodeStatus, nodeStatusChanged } from '../../src/lib/kubelet/node-status';
 import { unavailableFailure } from '../../src/lib/kubelet/images';
@@ -318,10 +318,16 @@ export class NodeAgent {
 	}
 
 	/** A free address of the node's podCIDR (.2 upwards, like host-local IPAM), or undefined. */
-	private allocateIP(uid: string): string | undefined {
+	private allocateIP(uid: string, keep?: string): string | undefined {
 		const cidr = parseCidr(this.node?.spec?.podCIDR ?? '');
 		if (!cidr) return undefined;
 		const used = new Set(this.ips.values());
+		const kept = keep ? parseIPv4(keep) : undefined;
+		const offset = kept === undefined ? -1 : kept - cidr.ip;
+		if (offset >= 2 && offset < cidr.size - 1 && !used.has(offset)) {
+			this.ips.set(uid, offset);
+			return keep;
+		}
 		for (let i = 2; i < cidr.size - 1; i++)
 			if (!used.has(i)) {
 				this.ips.set(uid, i);
@@ -355,7 +361,8 @@ export class NodeAgent {
 			if (terminal) return;
 			const refused = this.admissionRefusal(pod);
 			if (refused) return this.refuse(pod, refused);
-			const podIP = this.allocateIP(uid);
+			// A kubelet restarted under running pods keeps their addresses (the sandboxes still hold them).
+			const podIP = this.allocateIP(uid, this.bootedAt === undefined ? pod.status?.podIP : undefined);
 			if (!podIP) return;
 			const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
 			sim = new PodSim(pod, {
@@ -377,7 +384,8 @@ export class NodeAgent {
 			sim.onTerminated = () => this.deps.enqueuePod(key);
 			// After a reboot, a pod that ran here restarts its containers; one that must not restart (Never) stays exited.
 			const restored = this.bootedAt !== undefined && sim.restoreAfterReboot(this.bootedAt);
-			if (!restored || pod.spec?.restartPolicy !== 'Never') sim.start();
+			const resumed = this.bootedAt === undefined && sim.resumeRunning();
+			if (!resumed && (!restored || pod.spec?.restartPolicy !== 'Never')) sim.start();
 		}
 		if (deleting && !sim.isTerminating()) sim.terminate((pod.metadata as { deletionGracePeriodSeconds?: number }).deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
 		await this.writeStatus(pod, sim);

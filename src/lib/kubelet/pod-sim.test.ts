@@ -55,6 +55,36 @@ describe('PodSim', () => {
 		]);
 	});
 
+	it('a restarted kubelet picks up running containers as they are, and their planned exit stays due when it was', () => {
+		const first = sim(nginx, { 'sim.converge.dev/crash-after-seconds': '60' });
+		first.at(10_000);
+		const before = first.s.status();
+		expect(before.phase).toBe('Running');
+		first.s.stop();
+		// A new kubelet (same clock, 20 s later) finds the pod with the status the old one wrote.
+		const clock = first.clock;
+		clock.advance(20_000);
+		const events: string[] = [];
+		const pod = { ...first.s.pod, status: before };
+		const again = new PodSim(pod, { clock, hostIP: '172.18.0.2', podIP: '10.244.1.2', images: new NodeImages(), id: (l) => l.padEnd(64, '0'), onChange: () => {}, onEvent: (type, reason, message) => events.push(`${type} ${reason} ${message}`) });
+		expect(again.resumeRunning()).toBe(true);
+		expect(again.status()).toEqual(before);
+		expect(events).toEqual([]);
+		// Started at 2 s by its status (whole seconds), it crashes 60 s later: at 62 s, not 60 s after the kubelet's restart.
+		clock.advance(T0 + 61_999 - clock.now());
+		expect(state(again)).toBe('running');
+		clock.advance(1);
+		expect(again.status().containerStatuses[0]).toMatchObject({ restartCount: 0, state: { terminated: { exitCode: 1, reason: 'Error' } } });
+	});
+
+	it('a pod that was not running starts as usual after a kubelet restart', () => {
+		const first = sim(nginx);
+		first.at(500);
+		const pod = { ...first.s.pod, status: first.s.status() };
+		const again = new PodSim(pod, { clock: first.clock, hostIP: '172.18.0.2', podIP: '10.244.1.2', images: new NodeImages(), id: (l) => l, onChange: () => {}, onEvent: () => {} });
+		expect(again.resumeRunning()).toBe(false);
+	});
+
 	it('restarts a crashing container after 1 s, then backs off 10 s doubling to 5 min', () => {
 		const { s, clock, at } = sim(nginx, { 'sim.converge.dev/crash-after-seconds': '5' });
 		const delays: number[] = [];

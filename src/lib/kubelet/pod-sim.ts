@@ -299,14 +299,50 @@ export class PodSim {
 		this.event('Normal', 'Started', `Started container ${c.name}`, c);
 		c.state = { running: { startedAt: rfc(run.startedAt) } };
 		c.ready = false;
-		const sp = c.spec;
-		c.started = !sp.startupProbe;
-		let plan = plannedExit(this.pod, sp, c.init);
-		const crash = c.init ? undefined : this.env.crashAfterMs?.(c.name, c.runs.length - 1);
-		if (crash !== undefined && (!plan || crash < plan.afterMs)) plan = { afterMs: crash, exitCode: 1, reason: 'Error' };
-		if (plan) this.after(plan.afterMs, () => this.exit(c, plan.exitCode, plan.reason, onSuccess), c);
-		if (!c.init) this.playProbes(c, onSuccess);
+		c.started = !c.spec.startupProbe;
+		this.playRun(c, onSuccess);
 		this.changed();
+	}
+
+	/** The current run's behaviour: its planned exit (counted from when it started) and its probes. */
+	private playRun(c: Ctr, onSuccess?: () => void): void {
+		const run = c.runs[c.runs.length - 1];
+		let plan = plannedExit(this.pod, c.spec, c.init);
+		const crash = c.init ? undefined : this.env.crashAfterMs?.(c.name, c.restartCount);
+		if (crash !== undefined && (!plan || crash < plan.afterMs)) plan = { afterMs: crash, exitCode: 1, reason: 'Error' };
+		if (plan) this.after(Math.max(0, run.startedAt + plan.afterMs - this.now), () => this.exit(c, plan.exitCode, plan.reason, onSuccess), c);
+		if (!c.init) this.playProbes(c, onSuccess);
+	}
+
+	/**
+	 * The kubelet restarted while its machine kept running (the server restarted, or the room was
+	 * imported): the container runtime still runs the pod, so the kubelet picks its containers up
+	 * as its status shows them (same ids, start times, restart counts, readiness) and goes on with
+	 * their probes and planned exits, like the real kubelet after a restart. Returns false, leaving
+	 * the pod to start as usual, unless every app container was running.
+	 */
+	resumeRunning(): boolean {
+		const st = this.pod.status ?? {};
+		const prev: Obj[] = [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])];
+		const statusOf = (c: Ctr) => prev.find((p) => p.name === c.name);
+		if (!this.containers.some((c) => !c.init) || !this.containers.every((c) => (c.init ? statusOf(c)?.state?.terminated?.exitCode === 0 : statusOf(c)?.state?.running && statusOf(c)?.containerID))) return false;
+		if (st.startTime) this.startTime = Date.parse(st.startTime);
+		for (const c of st.conditions ?? []) if (c.lastTransitionTime) this.conditionTimes.set(c.type, { status: c.status, at: Date.parse(c.lastTransitionTime) });
+		this.sandboxReady = true;
+		this.initDone = true;
+		for (const c of this.containers) {
+			const p = statusOf(c)!;
+			c.restartCount = p.restartCount ?? 0;
+			c.lastState = p.lastState ?? {};
+			c.state = p.state;
+			if (c.init) continue;
+			c.runs.push({ containerID: p.containerID, startedAt: Date.parse(p.state.running.startedAt) });
+			c.started = p.started ?? true;
+			c.ready = p.ready === true;
+			this.playRun(c);
+		}
+		this.changed();
+		return true;
 	}
 
 	private playProbes(c: Ctr, onSuccess?: () => void): void {
