@@ -234,7 +234,7 @@ interface Figures {
 
 async function measure(nodeArgs: string[] = []): Promise<Figures> {
 	const dataDir = await mkdtemp(join(tmpdir(), 'converge-bench-apiserver-'));
-	const server = await startChildServer({ dataDir, idleUnloadMs: 3_600_000, nodeArgs, env: { MAX_OBJECTS_PER_ROOM: '100000' } });
+	const server = await startChildServer({ dataDir, idleUnloadMs: 3_600_000, nodeArgs, env: { MAX_OBJECTS_PER_ROOM: '100000' }, verbose: process.env.BENCH_VERBOSE === '1' });
 	const cpu: Record<string, number> = {};
 	const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
 		const before = processCpuSeconds(server.pid);
