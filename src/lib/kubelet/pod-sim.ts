@@ -128,6 +128,12 @@ export class PodSim {
 		this.mountThen(() => this.startSandbox(), 0);
 	}
 
+	/** A container's status as the pod's last written status shows it (init or app container). */
+	private lastStatusOf(c: Ctr): Obj | undefined {
+		const st = this.pod.status ?? {};
+		return (c.init ? st.initContainerStatuses : st.containerStatuses)?.find((x: Obj) => x.name === c.name);
+	}
+
 	/**
 	 * The machine rebooted under the pod: its sandbox and containers died with it. The runtime still
 	 * knows the old containers (its metadata is on disk), as the pod's last status shows them: a
@@ -137,10 +143,9 @@ export class PodSim {
 	 */
 	restoreAfterReboot(bootedAt: number): boolean {
 		const st = this.pod.status ?? {};
-		const prev: Obj[] = [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])];
 		let ran = false;
 		for (const c of this.containers) {
-			const p = prev.find((x) => x.name === c.name);
+			const p = this.lastStatusOf(c);
 			const t: Obj | undefined = p?.state?.running ? { exitCode: 255, reason: 'Unknown', startedAt: p.state.running.startedAt, finishedAt: rfc(bootedAt), containerID: p.containerID } : (p?.state?.terminated ?? p?.lastState?.terminated);
 			if (!p || !t?.containerID) continue;
 			ran = true;
@@ -323,15 +328,17 @@ export class PodSim {
 	 */
 	resumeRunning(): boolean {
 		const st = this.pod.status ?? {};
-		const prev: Obj[] = [...(st.initContainerStatuses ?? []), ...(st.containerStatuses ?? [])];
-		const statusOf = (c: Ctr) => prev.find((p) => p.name === c.name);
-		if (!this.containers.some((c) => !c.init) || !this.containers.every((c) => (c.init ? statusOf(c)?.state?.terminated?.exitCode === 0 : statusOf(c)?.state?.running && statusOf(c)?.containerID))) return false;
+		const resumable = (c: Ctr) => {
+			const p = this.lastStatusOf(c);
+			return c.init ? p?.state?.terminated?.exitCode === 0 : !!(p?.state?.running && p.containerID);
+		};
+		if (!this.containers.some((c) => !c.init) || !this.containers.every(resumable)) return false;
 		if (st.startTime) this.startTime = Date.parse(st.startTime);
 		for (const c of st.conditions ?? []) if (c.lastTransitionTime) this.conditionTimes.set(c.type, { status: c.status, at: Date.parse(c.lastTransitionTime) });
 		this.sandboxReady = true;
 		this.initDone = true;
 		for (const c of this.containers) {
-			const p = statusOf(c)!;
+			const p = this.lastStatusOf(c)!;
 			c.restartCount = p.restartCount ?? 0;
 			c.lastState = p.lastState ?? {};
 			c.state = p.state;
