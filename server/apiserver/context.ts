@@ -27,6 +27,8 @@ export interface ApiContext {
 	clock: Clock;
 	/** The user the token stands for: `editor` or `viewer`. */
 	user: string;
+	/** A request of the room's own control plane (controllers/runtime/internal-call.ts). */
+	internal?: boolean;
 	/** uids, generateName suffixes and allocation choices, derived from the room's seed (src/lib/kube/random-ids.ts). */
 	ids: IdentitySource;
 	log(msg: string): void;

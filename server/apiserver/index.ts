@@ -14,6 +14,7 @@ import { BUILTIN_SET } from '../../src/lib/kube/resources';
 import { parseRequestInfo, type ResourceRequest } from '../../src/lib/kube/request-info';
 import { bearerToken } from '../http/respond';
 import { roleOf } from '../rooms/meta';
+import { isInternalRequest } from '../controllers/runtime/internal-call';
 import type { RoomRegistry } from '../rooms/registry';
 import type { Room } from '../rooms/room';
 import type { Config } from '../config';
@@ -90,14 +91,18 @@ function decodeSegments(path: string): string[] {
 async function serve(req: IncomingMessage, res: ServerResponse, url: URL, rooms: RoomRegistry, config: Config): Promise<void> {
 	const [, , roomId, api, ...rest] = url.pathname.split('/');
 	if (api !== 'k8s') throw pathNotFound();
-	const room = await rooms.get(roomId);
+	const internal = isInternalRequest(req);
+	const room = await rooms.get(roomId, { internal });
+	// The control plane's calls still in flight while its room unloads: the server is going away
+	// for them, as kube-apiserver is for its clients during shutdown (not a credentials problem).
+	if (!room && internal) throw new KubeError(503, 'ServiceUnavailable', `room ${roomId} is unloading`, {});
 	const role = room ? roleOf(room.meta, bearerToken(req)) : undefined;
 	if (!room || !role) throw unauthorized();
 	const method = (req.method ?? 'GET').toUpperCase();
 	const info = parseRequestInfo(method, decodeSegments(rest.join('/')), url.searchParams);
 	apiMetrics(room).track(req, res, info.kind === 'resource' ? info.verb : 'get');
 	const { storage, ids } = await apiOf(room);
-	const ctx: ApiContext = { room, storage, clock: stampingClock(room.time.clock), user: role, ids, log: config.log };
+	const ctx: ApiContext = { room, storage, clock: stampingClock(room.time.clock), user: role, internal, ids, log: config.log };
 	// The room's served resources: built-ins plus established CRDs (the registry's controller writes as the API server).
 	ctx.resources = (await registryOf(room, () => ({ ...ctx, user: 'system:apiserver' }))).snapshot();
 	if (info.kind !== 'resource') {

@@ -94,7 +94,8 @@ class WatchStream {
 		this.match = matcher(call.target, opts);
 		const room = call.ctx.room;
 		watchCounts.set(room, (watchCounts.get(room) ?? 0) + 1);
-		this.release = room.hold();
+		// The room's own control plane does not keep it loaded (its watches would, forever).
+		this.release = call.ctx.internal ? () => {} : room.hold();
 		call.res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private', 'transfer-encoding': 'chunked' });
 		call.res.flushHeaders();
 		call.req.on('close', this.finish);

@@ -17,7 +17,6 @@ import { newRoomId, newToken, readMeta, ROOM_ID, writeMeta, type RoomMeta } from
 import { startControlPlane } from '../controllers/manager';
 import { roomHistory } from '../timetravel/recorder';
 import { lessonRuntime } from '../lessons/runtime';
-import { isInternalCall } from '../controllers/runtime/internal-call';
 
 const SWEEP_MS = 5_000;
 
@@ -105,13 +104,16 @@ export class RoomRegistry {
 		return full;
 	}
 
-	/** The room, loading it if needed; undefined when it does not exist. */
-	async get(id: string): Promise<Room | undefined> {
+	/**
+	 * The room, loading it if needed; undefined when it does not exist. An `internal` caller (the
+	 * room's own control plane) neither loads a room nor counts as its use.
+	 */
+	async get(id: string, opts: { internal?: boolean } = {}): Promise<Room | undefined> {
 		if (!ROOM_ID.test(id) || !this.known.has(id)) return undefined;
 		let p = this.loaded.get(id);
 		if (!p) {
 			// A room's control plane never reloads it: only users do.
-			if (isInternalCall()) return undefined;
+			if (opts.internal) return undefined;
 			const dir = join(this.roomsDir, id);
 			const pending = this.unloading.get(id) ?? Promise.resolve();
 			p = pending.then(() => readMeta(dir)).then((meta) => Room.open(dir, meta, this.config, this.backends))
@@ -121,8 +123,8 @@ export class RoomRegistry {
 		}
 		const room = await p;
 		// Unloaded by the sweeper while we waited: load it again rather than hand out a closed room.
-		if (this.loaded.get(id) !== p) return this.known.has(id) ? this.get(id) : undefined;
-		if (!isInternalCall()) room.lastUsed = Date.now();
+		if (this.loaded.get(id) !== p) return this.known.has(id) ? this.get(id, opts) : undefined;
+		if (!opts.internal) room.lastUsed = Date.now();
 		return room;
 	}
 

@@ -23,7 +23,6 @@ import type { Backend } from '../../src/lib/store/backend';
 import type { BackendFactory } from '../store/backends';
 import type { WebSocket } from 'ws';
 import { openRoomTime, type RoomTime } from '../clock/room-time';
-import { isInternalCall } from '../controllers/runtime/internal-call';
 import { writeMeta } from './meta';
 
 export class Room implements RoomLink {
@@ -94,10 +93,8 @@ export class Room implements RoomLink {
 		return this.meta.id;
 	}
 
-	/** Keeps the room loaded while `fn`'s stream lives; call the returned function when it ends. */
+	/** Keeps the room loaded while a client's stream lives; call the returned function when it ends. */
 	hold(): () => void {
-		// The room's own control plane does not keep it loaded (its watches would, forever).
-		if (isInternalCall()) return () => {};
 		this.holds++;
 		let released = false;
 		return () => {

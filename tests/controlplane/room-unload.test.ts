@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server';
+import { internalKubeApi } from '../../server/controllers/runtime/loopback';
+import { inProcessRequest } from '../../server/controllers/runtime/in-process';
 
 let server: TestServer;
 
@@ -48,6 +50,21 @@ describe('a busy room that nobody uses', () => {
 		}
 		// Nobody uses them: each unloads within a few sweeps.
 		for (const r of rooms) await until(`room ${r.id} to unload`, async () => (server.converge.rooms.isLoaded(r.id) ? undefined : true), 30_000);
+		// The room's own control plane (a call still in flight, say) does not load it again: it is
+		// told the room is going away, not that its token is wrong.
+		const internal = internalKubeApi(server.converge.rooms, server.config);
+		const answer = await new Promise<{ status: number; body: string }>((resolve) => {
+			let status = 0;
+			let body = '';
+			inProcessRequest(internal, 'GET', `/rooms/${rooms[0].id}/k8s/api/v1/pods`, { authorization: `Bearer ${rooms[0].tokens.editor}` }, undefined, {
+				head: (s) => (status = s),
+				data: (c) => (body += c),
+				end: () => resolve({ status, body })
+			});
+		});
+		expect(answer.status).toBe(503);
+		expect(JSON.parse(answer.body)).toMatchObject({ kind: 'Status', reason: 'ServiceUnavailable' });
+		expect(server.converge.rooms.isLoaded(rooms[0].id)).toBe(false);
 		// A request loads the room again, with the objects it had.
 		for (const r of rooms) {
 			const res = await server.api(`/rooms/${r.id}/k8s/api/v1/pods`, { token: r.tokens.editor });

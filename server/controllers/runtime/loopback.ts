@@ -11,7 +11,7 @@ import type { Socket } from 'node:net';
 import { handleKubeApi } from '../../apiserver';
 import type { RoomRegistry } from '../../rooms/registry';
 import type { Config } from '../../config';
-import { asInternalCall } from './internal-call';
+import { markInternal } from './internal-call';
 
 interface Loopback {
 	origin: Promise<string>;
@@ -23,7 +23,10 @@ const loopbacks = new WeakMap<RoomRegistry, Loopback>();
 
 /** The kube API as the control plane calls it: the public handler, each request an internal call. */
 export function internalKubeApi(rooms: RoomRegistry, config: Config): (req: IncomingMessage, res: ServerResponse) => void {
-	return (req, res) => asInternalCall(() => void handleKubeApi(req, res, new URL(req.url ?? '/', 'http://localhost'), rooms, config));
+	return (req, res) => {
+		markInternal(req);
+		void handleKubeApi(req, res, new URL(req.url ?? '/', 'http://localhost'), rooms, config);
+	};
 }
 
 /** The loopback origin for `rooms`; call the returned `release` when done with it. */
