@@ -51,6 +51,8 @@ export class FaultRuntime extends Controller {
 	private schedules: FaultSchedule[] = [];
 	private state: FaultState | undefined;
 	private lock: Promise<unknown> = Promise.resolve();
+	/** What the room was last told (without the time), so a restart or a schedule edit is told too. */
+	private published = '';
 	private readonly events: EventRecorder;
 	private readonly unsubscribe: () => void;
 
@@ -143,8 +145,18 @@ export class FaultRuntime extends Controller {
 		}
 		if (JSON.stringify(state) !== JSON.stringify(this.current()) || changes.length) await this.commit(state, changes);
 		else await this.effects(state, []); // re-applies annotations after a restart; no-op when in place
+		this.publish();
 		const next = nextDue(state, this.schedules);
 		if (next !== undefined) this.queue.addAfter(TICK, Math.max(0, next - this.ctx.clock.now()));
+	}
+
+	/** Tells the room the current view when it changed (the first tick after a load always does). */
+	private publish(): void {
+		const { now, ...rest } = this.view();
+		const text = JSON.stringify(rest);
+		if (text === this.published) return;
+		this.published = text;
+		this.room?.publish({ type: 'faults', now, ...rest });
 	}
 
 	/** Stores the state, applies its effects, records the Events and tells the room. */
@@ -153,7 +165,7 @@ export class FaultRuntime extends Controller {
 		this.state = state;
 		await this.effects(state, changes.map((c) => c.fault));
 		for (const c of changes) this.record(c.fault, c.injected);
-		this.room?.publish({ type: 'faults', ...this.view() });
+		this.publish();
 	}
 
 	private async save(state: FaultState): Promise<void> {

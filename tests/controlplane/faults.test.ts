@@ -257,3 +257,18 @@ describe('recovery from a NodeFailure is a reboot', () => {
 		expect(never).toMatchObject({ restartCount: 0, ready: false, state: { terminated: { exitCode: 255, reason: 'Unknown', containerID: neverBefore.containerID } } });
 	});
 });
+
+describe('after the room reloads', () => {
+	it('tells clients the active faults on connect, before anything changes', async () => {
+		const f = await inject({ fault: 'NetworkPartition', node: 'node-4', recoverAfter: '10m' });
+		const rooms = k.converge.rooms;
+		(await rooms.get(k.roomId))!.lastUsed = 0;
+		await rooms.sweep();
+		expect(rooms.isLoaded(k.roomId)).toBe(false);
+		const room = (await rooms.get(k.roomId))!;
+		await eventually(async () => {
+			const ev = room.initialEvents().find((e) => e.type === 'faults') as { active?: Obj[] } | undefined;
+			return !!ev?.active?.some((a) => a.id === f.id);
+		}, 'the faults event of the reloaded room');
+	});
+});
