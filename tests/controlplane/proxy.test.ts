@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type KubeRoom } from '../kubectl/harness';
-import { startKubeletRoom, type KubeletRoom, type Obj } from './kubelet-room';
-import { addReadyNodes } from './proxy-room';
+import type { KubeletRoom, Obj } from './kubelet-room';
+import { startProxyRoom } from './proxy-room';
 
 let r: KubeletRoom;
 let k: KubeRoom;
@@ -49,12 +49,8 @@ spec:
 let revisionBeforeReady = '';
 
 beforeAll(async () => {
-	r = await startKubeletRoom();
+	r = await startProxyRoom(['worker-1', 'worker-2'], { namespace: 'px', manifests });
 	k = r.k;
-	await addReadyNodes(r, ['worker-1', 'worker-2']);
-	expect((await k.kubectl(['create', 'namespace', 'px'])).code).toBe(0);
-	const applied = await k.kubectl(['apply', '-f', '-'], { input: manifests });
-	expect(applied.code, applied.stderr).toBe(0);
 });
 
 afterAll(async () => {

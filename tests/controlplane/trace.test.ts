@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeRoom } from '../kubectl/harness';
-import { startKubeletRoom, type KubeletRoom, type Obj } from './kubelet-room';
-import { addReadyNodes } from './proxy-room';
+import type { KubeletRoom, Obj } from './kubelet-room';
+import { startProxyRoom } from './proxy-room';
 
 let r: KubeletRoom;
 let k: KubeRoom;
@@ -43,12 +43,8 @@ spec:
 `;
 
 beforeAll(async () => {
-	r = await startKubeletRoom();
+	r = await startProxyRoom(['worker-1', 'worker-2'], { namespace: 'tr', manifests });
 	k = r.k;
-	await addReadyNodes(r, ['worker-1', 'worker-2']);
-	expect((await k.kubectl(['create', 'namespace', 'tr'])).code).toBe(0);
-	const applied = await k.kubectl(['apply', '-f', '-'], { input: manifests });
-	expect(applied.code, applied.stderr).toBe(0);
 	for (let i = 0; i < 120; i++) {
 		const slices = (await r.getJson('/apis/discovery.k8s.io/v1/namespaces/tr/endpointslices')).items as Obj[];
 		const ready = slices.flatMap((s) => s.endpoints ?? []).filter((e: Obj) => e.conditions?.ready).length;

@@ -92,7 +92,9 @@ export function sliceEndpoint(svc: KubeObject, pod: KubeObject, nodes: (name: st
 		...(hostname ? { hostname } : {}),
 		targetRef: targetRef(pod),
 		...(nodeName ? { nodeName } : {}),
-		...(zone ? { zone } : {})
+		...(zone ? { zone } : {}),
+		// trafficDistribution PreferClose (trafficdist.go preferCloseHeuristic): ready endpoints hint their own zone.
+		...(ready && zone && svc.spec?.trafficDistribution === 'PreferClose' ? { hints: { forZones: [{ name: zone }] } } : {})
 	} as unknown as KubeObject;
 }
 

@@ -5,18 +5,15 @@
  *
  * @module
  */
-import { roomProxyConfig as proxyConfigOfRoom } from '../proxy/config';
+import { roomProxyConfig } from '../proxy/config';
 import { tablesFrom } from '../proxy/tables';
-import type { NodeTable, ProxyConfig } from '../proxy/types';
+import type { NodeTable } from '../proxy/types';
 import type { TraceEnv } from './trace';
 import type { ClusterObjects } from './types';
 
 export function traceEnvFrom(cluster: ClusterObjects, table?: (node: string) => NodeTable | undefined): TraceEnv {
 	if (table) return { cluster, table };
-	const config = roomProxyConfig(cluster);
+	const { config } = roomProxyConfig(cluster.configMaps);
 	const tables = tablesFrom({ services: cluster.services ?? [], slices: cluster.endpointSlices ?? [], nodes: cluster.nodes ?? [], config });
 	return { cluster, table: (n) => tables.nodeTable(n) };
 }
-
-/** The room's kube-proxy configuration (src/lib/proxy/config.ts), for callers holding ClusterObjects. */
-export const roomProxyConfig = (cluster: ClusterObjects): ProxyConfig => proxyConfigOfRoom(cluster.configMaps).config;

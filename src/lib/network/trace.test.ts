@@ -171,6 +171,29 @@ describe('packet tracer', () => {
 		expect(trace({ from: { node: 'ghost' }, to: 'web:80' }, env(), seededChooser(createRng(5)))).toMatchObject({ outcome: 'invalid', verdict: 'node ghost not found' });
 	});
 
+	it('a headless Service: DNS answers the pod IPs and the connection goes straight to a pod, no kube-proxy rule', () => {
+		const c: ClusterObjects = {
+			...cluster,
+			services: [...cluster.services!, service('db', { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] })],
+			endpointSlices: [...cluster.endpointSlices!, { ...slice('db', [['10.244.1.5', 'node-a'], ['10.244.2.7', 'node-b']]), metadata: { namespace: 'shop', name: 'db-x', labels: { 'kubernetes.io/service-name': 'db', 'service.kubernetes.io/headless': '' } } }]
+		};
+		const r = trace({ from: fromClient, to: 'db:8080' }, { ...env(DEFAULT_PROXY_CONFIG, c), plugin: PLUGINS.none }, seededChooser(createRng(1)));
+		expect(r.steps.find((s) => s.stage === 'dns')?.text).toBe('db.shop.svc.cluster.local: NOERROR A 10.244.1.5, A 10.244.2.7 (headless Service shop/db: its ready endpoints)');
+		expect(r.steps.some((s) => /KUBE-SVC|KUBE-SEP|DNAT/.test(`${s.chain ?? ''} ${s.rule ?? ''}`))).toBe(false);
+		expect(r.outcome).toBe('delivered');
+		expect(r.verdict).toMatch(/^delivered to pod shop\/web-[12] \(10\.244\.\d\.\d+:8080\) on node-[ab]$/);
+	});
+
+	it('session affinity ClientIP: the rule walk passes the recent checks and says the pick is remembered', () => {
+		const c: ClusterObjects = { ...cluster, services: cluster.services!.map((s) => (s.metadata.name === 'web' ? { ...s, spec: { ...s.spec, sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 600 } } } } : s)) };
+		const all = traceAll({ from: fromClient, to: '10.96.45.10:80' }, { ...env(DEFAULT_PROXY_CONFIG, c), plugin: PLUGINS.none });
+		expect(all).toHaveLength(3);
+		for (const r of all) {
+			expect(r.probability).toBeCloseTo(1 / 3, 10);
+			expect(r.steps.some((s) => s.text.includes('sessionAffinity ClientIP: no entry yet for 10.244.1.3, so a new pick, remembered 600s'))).toBe(true);
+		}
+	});
+
 	it('parses targets', () => {
 		expect(parseTarget('web:80')).toEqual({ host: 'web', port: 80, path: '/', http: false });
 		expect(parseTarget('http://shop.example.com/cart')).toEqual({ host: 'shop.example.com', port: 80, path: '/cart', http: true });

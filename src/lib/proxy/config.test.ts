@@ -24,7 +24,7 @@ describe('the room kube-proxy configuration', () => {
 	it('reports invalid fields and YAML, with the defaults as the configuration', () => {
 		const bad = proxyConfigFromText('mode: bogus');
 		expect(bad.config).toBe(DEFAULT_PROXY_CONFIG);
-		expect(bad.errors).toEqual(['Mode: Invalid value: "bogus": must be iptables,ipvs,nftables or blank (blank means the best-available proxy [currently iptables])']);
+		expect(bad.errors).toEqual(['KubeProxyConfiguration.ProxyMode: Invalid value: "bogus": must be iptables, ipvs, nftables or blank (blank means the best-available proxy [currently iptables])']);
 		expect(proxyConfigFromText('mode: [').errors[0]).toMatch(/^data\[config\.conf\]: Invalid value: /);
 	});
 });

@@ -32,7 +32,8 @@ export function proxyConfigFrom(obj: unknown): { config: ProxyConfig; errors: st
 	const mode = o.mode ?? '';
 	if (mode === '') config.mode = 'iptables';
 	else if (MODES.includes(mode)) config.mode = mode;
-	else errors.push(`Mode: Invalid value: "${mode}": must be iptables,ipvs,nftables or blank (blank means the best-available proxy [currently iptables])`);
+	// kube-proxy's validateProxyMode (cmd/kube-proxy/app validation, field path under KubeProxyConfiguration).
+	else errors.push(`KubeProxyConfiguration.ProxyMode: Invalid value: "${mode}": must be iptables, ipvs, nftables or blank (blank means the best-available proxy [currently iptables])`);
 	// A written configuration without clusterCIDR has no local-traffic detector (no masquerade of
 	// off-cluster sources), as in kube-proxy; only the absent file gets kubeadm's value.
 	config.clusterCIDR = typeof o.clusterCIDR === 'string' ? o.clusterCIDR.split(',')[0].trim() : '';
@@ -40,7 +41,7 @@ export function proxyConfigFrom(obj: unknown): { config: ProxyConfig; errors: st
 	if (typeof ipt.masqueradeAll === 'boolean') config.masqueradeAll = ipt.masqueradeAll;
 	if (o.iptables?.masqueradeBit !== undefined || o.masqueradeBit !== undefined) {
 		const bit = Number(o.iptables?.masqueradeBit ?? o.masqueradeBit);
-		if (!Number.isInteger(bit) || bit < 0 || bit > 31) errors.push(`IPTablesConfiguration.MasqueradeBit: Invalid value: ${bit}: must be within the range [0, 31]`);
+		if (!Number.isInteger(bit) || bit < 0 || bit > 31) errors.push(`KubeProxyConfiguration.KubeIPTablesConfiguration.MasqueradeBit: Invalid value: ${bit}: must be within the range [0, 31]`);
 		else config.masqueradeBit = bit;
 	}
 	if (typeof o.ipvs?.scheduler === 'string') config.ipvsScheduler = o.ipvs.scheduler;

@@ -50,10 +50,10 @@ export function iptablesChains(svcPortName: string, protocol: string): ChainName
 export const iptablesEndpointChain = (svcPortName: string, protocol: string, endpoint: string): string =>
 	`KUBE-SEP-${hashPrefix(svcPortName + protocol.toLowerCase() + endpoint, 16)}`;
 
-/** nftables names are limited to 128 characters; kube-proxy keeps 16 for its prefixes. */
-const NFT_BASE_MAX = 128 - 16;
+/** knftables' `NameLengthMax` (256) less the 16 kube-proxy keeps for its prefixes (`chainNameBaseLengthMax`). */
+const NFT_BASE_MAX = 256 - 16;
 
-/** `hashAndTruncate`: `<8-char hash of name>-<name>`, truncated with "..." past 112 characters. */
+/** `hashAndTruncate`: `<8-char hash of name>-<name>`, truncated with "..." past 240 characters. */
 export function nftHashAndTruncate(name: string): string {
 	const full = `${hashPrefix(name, 8)}-${name}`;
 	return full.length > NFT_BASE_MAX ? full.slice(0, NFT_BASE_MAX - 3) + '...' : full;

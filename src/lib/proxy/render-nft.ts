@@ -170,17 +170,28 @@ export function renderNftTransaction(t: NodeTable, opts: NftOptions = {}): strin
 	return out.join('\n') + '\n';
 }
 
-/** Standard priority names nft prints (`dstnat - 10`). */
-function priorityName(type: string, hook: string, p: number): string {
-	const named: [string, number, string[]][] = [
-		['filter', 0, ['prerouting', 'input', 'forward', 'output', 'postrouting']],
-		['dstnat', -100, ['prerouting', 'output']],
-		['srcnat', 100, ['postrouting', 'input']]
-	];
-	for (const [name, base, hooks] of named) {
-		if (!hooks.includes(hook) || (name === 'filter' && type !== 'filter')) continue;
-		if (p === base) return name;
-		if (Math.abs(p - base) <= 10) return `${name} ${p > base ? '+' : '-'} ${Math.abs(p - base)}`;
+/**
+ * nft's `prio2str` for family ip, as the nft 1.0.6 of a Debian bookworm node (kind's, and the
+ * iptables 1.8.9 quoted by the iptables-save header) prints it: the first standard priority
+ * within 10 gives the name (`dstnat - 10`), unless that name is not valid for the hook — then
+ * the number. `dstnat` is only valid at prerouting and `srcnat` only at postrouting (nft ≥ 1.0.8
+ * also allows output/input), so a real node lists `nat-output` as `priority -100` and
+ * `filter-output-pre-dnat` as `priority -110`.
+ */
+const STD_PRIOS: [string, number, string[] | undefined][] = [
+	['raw', -300, undefined],
+	['mangle', -150, undefined],
+	['dstnat', -100, ['prerouting']],
+	['filter', 0, undefined],
+	['security', 50, undefined],
+	['srcnat', 100, ['postrouting']]
+];
+
+export function priorityName(hook: string, p: number): string {
+	for (const [name, base, hooks] of STD_PRIOS) {
+		if (Math.abs(p - base) > 10) continue;
+		if (hooks && !hooks.includes(hook)) break;
+		return p === base ? name : `${name} ${p > base ? '+' : '-'} ${Math.abs(p - base)}`;
 	}
 	return String(p);
 }
@@ -202,7 +213,9 @@ function listRule(rule: string): string {
 	return rule
 		.replace(/^mark set mark (or|xor) (0x[0-9a-f]+)/, (_, op: string, m: string) => `meta mark set meta mark ${op === 'or' ? '|' : '^'} ${hex8(m)}`)
 		.replace(/^mark and (0x[0-9a-f]+) == 0/, (_, m: string) => `meta mark & ${hex8(m)} == 0x00000000`)
-		.replace(/ vmap \{ (.*) \}$/, (_, body: string) => ` vmap { ${body.replaceAll(' , ', ', ')} }`);
+		.replace(/ vmap \{ (.*) \}$/, (_, body: string) => ` vmap { ${body.replaceAll(' , ', ', ')} }`)
+		// nft turns a one-element anonymous set into a plain match (`ip daddr 10.96.0.0/12 drop`).
+		.replace(/ (daddr|saddr)( !=)? \{ ([^,{}:]+) \}/, ' $1$2 $3');
 }
 
 const hex8 = (m: string) => `0x${parseInt(m, 16).toString(16).padStart(8, '0')}`;
@@ -224,9 +237,9 @@ function elementsLine(s: NftSet): string {
 }
 
 /**
- * `nft list table ip kube-proxy`, in the layout of a real node's listing (checked against a
- * kube-proxy 1.31 node's `nft -a list table kube-proxy`): sets and maps first in creation order,
- * then the chains; a base chain's comment before its `type … hook …` line.
+ * `nft list table ip kube-proxy` as nft 1.0.6 prints it (nftables `table_print`): sets and maps
+ * first in creation order, then the chains, a blank line between them; a base chain's comment
+ * before its `type … hook …` line. Checked against a real node's listing (real-dumps.test.ts).
  */
 export function renderNftList(t: NodeTable, opts: NftOptions = {}): string {
 	const table = nftTable(t, opts);
@@ -242,7 +255,7 @@ export function renderNftList(t: NodeTable, opts: NftOptions = {}): string {
 	for (const c of table.chains) {
 		out.push(`\tchain ${c.name} {`);
 		if (c.comment) out.push(`\t\tcomment "${c.comment}"`);
-		if (c.hook) out.push(`\t\ttype ${c.hook.type} hook ${c.hook.hook} priority ${priorityName(c.hook.type, c.hook.hook, c.hook.priority)}; policy accept;`);
+		if (c.hook) out.push(`\t\ttype ${c.hook.type} hook ${c.hook.hook} priority ${priorityName(c.hook.hook, c.hook.priority)}; policy accept;`);
 		for (const r of c.rules) out.push(`\t\t${listRule(r)}`);
 		out.push('\t}', '');
 	}
