@@ -13,7 +13,7 @@
 import { prepareCreate } from '../../src/lib/kube/strategy';
 import { findResource, type ResourceInfo } from '../../src/lib/kube/resources';
 import { collectionKey, objectKey } from '../../src/lib/kube/storage-keys';
-import { formatIPv4, parseCidr } from '../../src/lib/kube/ip-range';
+import { DEFAULT_SERVICE_CIDR, formatIPv4, parseCidr } from '../../src/lib/kube/ip-range';
 import type { Clock } from '../../src/lib/clock/clock';
 import { SYSTEM_PRIORITY_CLASSES } from '../../src/lib/kube/validation-core';
 import { makeTarget } from './context';
@@ -25,17 +25,17 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 
 /** The `kubernetes` Service's address: the first one of the service range (10.96.0.1). */
-export function kubernetesServiceIP(): string {
-	return formatIPv4(parseCidr(SERVICE_NETWORK.serviceCIDR)!.ip + 1);
+export function kubernetesServiceIP(serviceCIDR = DEFAULT_SERVICE_CIDR): string {
+	return formatIPv4(parseCidr(serviceCIDR)!.ip + 1);
 }
 
 const HTTPS = { name: 'https', port: SERVICE_NETWORK.apiServerPort, protocol: 'TCP' };
 
 /** The master Service, Endpoints and EndpointSlice (kube's controlplane reconciler). */
-function masterObjects(): Array<[resource: string, group: string, version: string, object: Obj]> {
+function masterObjects(serviceCIDR: string): Array<[resource: string, group: string, version: string, object: Obj]> {
 	const meta = (labels: Record<string, string>) => ({ name: 'kubernetes', namespace: 'default', labels });
 	const address = SERVICE_NETWORK.apiServerAddress;
-	const ip = kubernetesServiceIP();
+	const ip = kubernetesServiceIP(serviceCIDR);
 	return [
 		[
 			'services',
@@ -72,12 +72,12 @@ async function createIfMissing(storage: ObjectStorage, info: ResourceInfo, obj: 
 	await (svc ? svc.create(key, prepared, nsKey) : storage.create(key, prepared, nsKey)).catch(() => undefined);
 }
 
-/** Creates what a fresh cluster has and is missing here. */
-export async function bootstrapRoom(storage: ObjectStorage, clock: Clock, newUid: () => string): Promise<void> {
+/** Creates what a fresh cluster has and is missing here; `serviceCIDR` is the room's service range. */
+export async function bootstrapRoom(storage: ObjectStorage, clock: Clock, newUid: () => string, serviceCIDR = DEFAULT_SERVICE_CIDR): Promise<void> {
 	const nsInfo = findResource('', 'v1', 'namespaces')!;
 	for (const name of SYSTEM_NAMESPACES) await createIfMissing(storage, nsInfo, { metadata: { name } }, clock, newUid);
-	await repairRanges(storage, collectionKey(findResource('', 'v1', 'services')!.storagePrefix));
-	for (const [resource, group, version, obj] of masterObjects()) await createIfMissing(storage, findResource(group, version, resource)!, obj, clock, newUid);
+	await repairRanges(storage, collectionKey(findResource('', 'v1', 'services')!.storagePrefix), serviceCIDR);
+	for (const [resource, group, version, obj] of masterObjects(serviceCIDR)) await createIfMissing(storage, findResource(group, version, resource)!, obj, clock, newUid);
 	const pcInfo = findResource('scheduling.k8s.io', 'v1', 'priorityclasses')!;
 	for (const { name, value, description } of SYSTEM_PRIORITY_CLASSES)
 		await createIfMissing(storage, pcInfo, { metadata: { name }, value, description, preemptionPolicy: 'PreemptLowerPriority' }, clock, newUid);

@@ -59,7 +59,7 @@ function apiOf(room: Room): Promise<RoomApi> {
 		const storage = new ObjectStorage(room.store);
 		p = storage.revision().then(async (revision) => {
 			const rng = room.time.rng.fork(`apiserver@${revision}`);
-			await bootstrapRoom(storage, room.time.clock, () => uuidV4(rng));
+			await bootstrapRoom(storage, room.time.clock, () => uuidV4(rng), room.meta.serviceCIDR);
 			return { storage, ids: new IdentitySource(room.meta.seed ?? 0, revision, () => room.time.clock.now()) };
 		});
 		p.catch(() => apis.delete(room));

@@ -13,15 +13,20 @@ import { utf8 } from '../../src/lib/store/bytes';
 import type { Compare, RequestOp } from '../../src/lib/store/types';
 import { allocateCreate, allocateUpdate, prepareServiceUpdate, releaseService, type ServiceRanges } from '../../src/lib/kube/service-alloc';
 import { IPRange, PortRange, type RangeAllocation } from '../../src/lib/kube/service-alloc-range';
+import { DEFAULT_SERVICE_CIDR } from '../../src/lib/kube/ip-range';
 import { conflict } from '../../src/lib/kube/api-errors';
 import { encode, type ObjectStorage } from './storage';
 import type { Target } from './context';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A room's service network (kube-apiserver's `--service-cluster-ip-range` and `--service-node-port-range`). */
+/**
+ * A room's service network (kube-apiserver's `--service-node-port-range`, and where it listens).
+ * The service range is the room's (RoomMeta.serviceCIDR, DEFAULT_SERVICE_CIDR when unset): it is
+ * written into the stored RangeAllocation when the room's API first starts, and read back from
+ * there on every allocation, as kube-apiserver keeps it.
+ */
 export const SERVICE_NETWORK = {
-	serviceCIDR: '10.96.0.0/12',
 	nodePortRange: '30000-32767',
 	/** Where the simulated kube-apiserver listens (the `kubernetes` Service's endpoint, like kind's control plane). */
 	apiServerAddress: '172.18.0.2',
@@ -45,9 +50,9 @@ async function loadRanges(storage: ObjectStorage): Promise<Loaded> {
 	const ipSnap = ips?.object as RangeAllocation | undefined;
 	const portSnap = ports?.object as RangeAllocation | undefined;
 	return {
-		ranges: { ips: new IPRange(SERVICE_NETWORK.serviceCIDR, ipSnap), ports: new PortRange(SERVICE_NETWORK.nodePortRange, portSnap) },
+		ranges: { ips: new IPRange(ipSnap?.range ?? DEFAULT_SERVICE_CIDR, ipSnap), ports: new PortRange(SERVICE_NETWORK.nodePortRange, portSnap) },
 		revs: [ips?.modRevision ?? 0, ports?.modRevision ?? 0],
-		data: [ipSnap?.range === SERVICE_NETWORK.serviceCIDR ? ipSnap.data : undefined, portSnap?.range === SERVICE_NETWORK.nodePortRange ? portSnap.data : undefined]
+		data: [ipSnap ? ipSnap.data : undefined, portSnap?.range === SERVICE_NETWORK.nodePortRange ? portSnap.data : undefined]
 	};
 }
 
@@ -181,10 +186,10 @@ async function writeGuarded(storage: ObjectStorage, key: string, expected: numbe
  * from before allocation existed) are rebuilt from the stored Services. Stored ranges are
  * trusted, since they only ever change together with the Services.
  */
-export async function repairRanges(storage: ObjectStorage, servicesPrefix: string): Promise<void> {
+export async function repairRanges(storage: ObjectStorage, servicesPrefix: string, serviceCIDR: string): Promise<void> {
 	const l = await loadRanges(storage);
 	if (l.revs[0] && l.revs[1]) return;
-	const fresh: ServiceRanges = { ips: new IPRange(SERVICE_NETWORK.serviceCIDR), ports: new PortRange(SERVICE_NETWORK.nodePortRange) };
+	const fresh: ServiceRanges = { ips: l.revs[0] ? l.ranges.ips : new IPRange(serviceCIDR), ports: new PortRange(SERVICE_NETWORK.nodePortRange) };
 	const page = await storage.page(servicesPrefix, servicesPrefix, 0, 0);
 	for (const { object: svc } of page.items) {
 		for (const ip of svc.spec?.type === 'ExternalName' ? [] : (svc.spec?.clusterIPs ?? [])) if (ip !== 'None') tryAlloc(() => fresh.ips.allocate(ip));

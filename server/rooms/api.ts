@@ -2,7 +2,7 @@
  * The rooms HTTP API (documented in README.md), for the app and for facilitators' scripts:
  *
  *   GET    /api/starters
- *   POST   /api/rooms                      {starter?, name?}      → 201 room with the three tokens and links
+ *   POST   /api/rooms                      {starter?, name?, serviceCIDR?}  → 201 room with the three tokens and links
  *   GET    /api/rooms/<id>                 Bearer any             → room, role, files, participants (tokens and links by role)
  *   PATCH  /api/rooms/<id>                 Bearer facilitator {name} → room settings
  *   DELETE /api/rooms/<id>                 Bearer facilitator
@@ -27,6 +27,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileTexts, findEntry, listEntries, textsOf } from '../../src/lib/collab/files';
 import type { Role } from '../../src/lib/collab/protocol';
 import { STARTERS } from '../../src/lib/rooms/starters';
+import { DEFAULT_SERVICE_CIDR } from '../../src/lib/kube/ip-range';
 import { readJson, requestOrigin, sendJson, StatusError } from '../http/respond';
 import { deniedMessage } from '../../src/lib/rooms/permissions';
 import { createEntry, deleteEntry, renameEntry } from '../collab/file-ops';
@@ -78,6 +79,7 @@ function describe(room: Room, role: Role, origin: string, shown: Role = role) {
 		name: room.meta.name,
 		starter: room.meta.starter,
 		created: room.meta.created,
+		serviceCIDR: room.meta.serviceCIDR ?? DEFAULT_SERVICE_CIDR,
 		role,
 		tokens: visibleTokens(room, shown),
 		links: roomLinks(origin, room, shown),
@@ -107,7 +109,7 @@ export async function handleRoomsApi(req: IncomingMessage, res: ServerResponse, 
 	if (parts.length === 2) {
 		if (method !== 'POST') throw methodNotAllowed(method, url);
 		const b = await body();
-		const room = await rooms.create({ starter: str(b.starter, 'starter'), name: str(b.name, 'name') });
+		const room = await rooms.create({ starter: str(b.starter, 'starter'), name: str(b.name, 'name'), serviceCIDR: str(b.serviceCIDR, 'serviceCIDR') });
 		sendJson(res, 201, describe(room, 'facilitator', origin));
 		return true;
 	}

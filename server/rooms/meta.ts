@@ -27,6 +27,8 @@ export interface RoomMeta {
 	clock?: ClockState;
 	/** Seed of the room's RNG. */
 	seed?: number;
+	/** The room's service range (kube-apiserver's `--service-cluster-ip-range`), fixed when the room is created; 10.96.0.0/12 when absent. */
+	serviceCIDR?: string;
 	/** The applier's modes (auto-sync on, prune and self-heal off when absent). */
 	sync?: SyncSettings;
 	/** How much store history the room keeps (time travel; defaults when absent). */

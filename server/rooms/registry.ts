@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLOSE } from '../../src/lib/collab/protocol';
 import { findStarter, STARTERS } from '../../src/lib/rooms/starters';
+import { parseCidr, serviceCIDRProblem } from '../../src/lib/kube/ip-range';
 import { StatusError } from '../http/respond';
 import type { Config } from '../config';
 import { Room } from './room';
@@ -57,9 +58,11 @@ export class RoomRegistry {
 	}
 
 	/** Creates a room from a starter; its files are durable before this resolves. */
-	async create(opts: { starter?: string; name?: string }): Promise<Room> {
+	async create(opts: { starter?: string; name?: string; serviceCIDR?: string }): Promise<Room> {
 		const starter = findStarter(opts.starter);
 		if (!starter) throw new StatusError(422, 'Invalid', `unknown starter "${opts.starter}"; one of: ${STARTERS.map((s) => s.id).join(', ')}`);
+		const cidrProblem = opts.serviceCIDR === undefined ? undefined : serviceCIDRProblem(opts.serviceCIDR);
+		if (cidrProblem) throw new StatusError(422, 'Invalid', `serviceCIDR: Invalid value: "${opts.serviceCIDR}": ${cidrProblem}`);
 		if (this.known.size >= this.config.limits.maxRooms)
 			throw new StatusError(429, 'TooManyRequests', `this server holds its maximum of ${this.config.limits.maxRooms} rooms; delete one first`);
 		const name = (opts.name ?? '').trim().slice(0, 100) || starter.title;
@@ -68,7 +71,8 @@ export class RoomRegistry {
 			name,
 			starter: starter.id,
 			created: new Date().toISOString(),
-			tokens: { facilitator: newToken(), editor: newToken(), viewer: newToken() }
+			tokens: { facilitator: newToken(), editor: newToken(), viewer: newToken() },
+			...(opts.serviceCIDR === undefined ? {} : { serviceCIDR: parseCidr(opts.serviceCIDR)!.text })
 		};
 		const dir = join(this.roomsDir, meta.id);
 		await mkdir(dir, { recursive: true });

@@ -42,7 +42,7 @@ async function reset(room: Room, rooms: RoomRegistry, config: Config): Promise<{
 	const storage = new ObjectStorage(room.store);
 	const revision = await storage.revision();
 	const rng = room.time.rng.fork(`reset@${revision}`);
-	await bootstrapRoom(storage, room.time.clock, () => uuidV4(rng));
+	await bootstrapRoom(storage, room.time.clock, () => uuidV4(rng), room.meta.serviceCIDR);
 	if (plane) startControlPlane(room, rooms, config);
 	return { deleted, revision: await storage.revision() };
 }

@@ -46,7 +46,7 @@ export const KUBECTL_TIMEOUT_MS = 30_000;
  * scheduler). The room is blank unless `starter` says otherwise: with the applier running, a
  * starter's files become live objects the tests would collide with.
  */
-export async function startKubeRoom(opts: { controllers?: string; starter?: string } = {}): Promise<KubeRoom> {
+export async function startKubeRoom(opts: { controllers?: string; starter?: string; serviceCIDR?: string } = {}): Promise<KubeRoom> {
 	const dir = await mkdtemp(join(tmpdir(), 'converge-kubectl-'));
 	// The kubectl and clients projects test the API server alone (CONTROLLERS=none in their vitest
 	// project, like kube-apiserver's integration tests); tests/controlplane runs the whole cluster.
@@ -61,7 +61,7 @@ export async function startKubeRoom(opts: { controllers?: string; starter?: stri
 	});
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	const origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-	const created = await fetch(`${origin}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ starter: opts.starter ?? 'blank', name: 'kubectl test' }) });
+	const created = await fetch(`${origin}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ starter: opts.starter ?? 'blank', name: 'kubectl test', serviceCIDR: opts.serviceCIDR }) });
 	const room = (await created.json()) as { id: string; tokens: { facilitator: string; editor: string; viewer: string } };
 	const kubeconfigs: Record<string, string> = {};
 	for (const role of ['editor', 'viewer']) {

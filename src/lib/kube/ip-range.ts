@@ -51,3 +51,20 @@ export function parseCidr(s: string): Cidr | undefined {
 export function cidrContains(c: Cidr, ip: number): boolean {
 	return ip >= c.ip && ip < c.ip + c.size;
 }
+
+/** kubeadm's default `--service-cluster-ip-range`. */
+export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
+
+/**
+ * Why `s` cannot be a service range, in kube-apiserver's words for its
+ * `--service-cluster-ip-range` flag; undefined when it can. IPv4 only (no dual stack here).
+ */
+export function serviceCIDRProblem(s: string): string | undefined {
+	const c = parseCidr(s);
+	if (!c) return `invalid CIDR address: ${s}`;
+	// kube-apiserver refuses ranges above 20 bits of host (options/validation.go).
+	if (c.prefix < 12) return 'specified --service-cluster-ip-range is too large; for 32-bit addresses, the mask must be >= 12';
+	// The range needs room for the `kubernetes` Service (.1) and at least one more.
+	if (c.prefix > 29) return 'specified --service-cluster-ip-range is too small; for 32-bit addresses, the mask must be <= 29';
+	return undefined;
+}

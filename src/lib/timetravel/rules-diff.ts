@@ -10,7 +10,7 @@ import { UI_RESOURCES } from '../kube-client/resources';
 import { collectionKey } from '../kube/storage-keys';
 import { roomProxyConfig } from '../proxy/config';
 import { diffLines, type DiffLine } from '../proxy/diff';
-import { renderRules, tableJson, type RulesFormat } from '../proxy/render';
+import { renderRules, tableJson, type RenderOptions, type RulesFormat } from '../proxy/render';
 import { tablesFrom, type ProxyTables } from '../proxy/tables';
 import type { NodeTable } from '../proxy/types';
 import { ObjectDecoder, prefixOfResource } from './decode';
@@ -37,12 +37,12 @@ export function tablesAt(replica: Replica, rev: number, decoder = new ObjectDeco
 }
 
 /** A node's table as text: the rules as `format` renders them, or the rules API's JSON. */
-export function rulesText(table: NodeTable | undefined, format: RulesFormat): string {
+export function rulesText(table: NodeTable | undefined, format: RulesFormat, opts?: RenderOptions): string {
 	if (!table) return '';
-	return format === 'json' ? JSON.stringify(tableJson(table), null, 2) + '\n' : renderRules(table, format);
+	return format === 'json' ? JSON.stringify(tableJson(table), null, 2) + '\n' : renderRules(table, format, opts);
 }
 
 /** The lines of `node`'s rules that differ from `before` to `after` (a node absent on one side: all its lines). */
-export function nodeRulesDiff(before: ProxyTables, after: ProxyTables, node: string, format: RulesFormat): DiffLine[] {
-	return diffLines(rulesText(before.nodeTable(node), format), rulesText(after.nodeTable(node), format)).filter((l) => l.op !== ' ' && l.text !== '');
+export function nodeRulesDiff(before: ProxyTables, after: ProxyTables, node: string, format: RulesFormat, opts?: RenderOptions): DiffLine[] {
+	return diffLines(rulesText(before.nodeTable(node), format, opts), rulesText(after.nodeTable(node), format, opts)).filter((l) => l.op !== ' ' && l.text !== '');
 }
