@@ -13,6 +13,8 @@ import { sendJson, StatusError } from '../http/respond';
 import type { SyncRequest } from './types';
 import { requireCan } from '../rooms/authorize';
 import type { RoomRequest } from '../rooms/room-request';
+import { parseToken } from '../rooms/meta';
+import type { Room } from '../rooms/room';
 
 function bool(v: unknown, field: string): boolean | undefined {
 	if (v === undefined || v === null) return undefined;
@@ -27,6 +29,16 @@ function syncRequest(b: Record<string, unknown>): SyncRequest {
 	const prune = bool(b.prune, 'prune');
 	const dryRun = bool(b.dryRun, 'dryRun');
 	return { ...(objects ? { objects: objects as string[] } : {}), ...(prune !== undefined ? { prune } : {}), ...(dryRun !== undefined ? { dryRun } : {}) };
+}
+
+/**
+ * Who asked for a sync: the name the caller's participant (the key the browser sends after its
+ * token) publishes in the room, else the API itself (a script with a bare token).
+ */
+function callerName(req: RoomRequest['req'], room: Room): string {
+	const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+	const participant = token ? parseToken(token).participant : undefined;
+	return (participant && room.participantName(participant)) || 'rooms API';
 }
 
 /**
@@ -45,7 +57,7 @@ export async function handleSyncApi({ req, res, url, parts, room, role, body, sa
 		if (method !== 'POST') throw notAllowed();
 		editorOnly();
 		const request = syncRequest(await body());
-		sendJson(res, 200, await applier.sync({ ...request, triggeredBy: 'rooms API' }));
+		sendJson(res, 200, await applier.sync({ ...request, triggeredBy: callerName(req, room) }));
 		return true;
 	}
 	if (parts[4] === 'settings') {

@@ -21,6 +21,7 @@ import { manifestOf, managerOf, nextInventory, planApply, SOURCE_ANNOTATION, typ
 import type { ControllerContext, ControllerDefinition } from '../controllers/runtime/context';
 import type { Room } from '../rooms/room';
 import { assess, type Assessment } from './assess';
+import { SourceAttribution } from './attribution';
 import { applyDiagnostics, duplicateDiagnostics, heldDiagnostic, type ApplyFailure } from './diagnostics';
 import { ApplyHistory } from './history';
 import { Inventory } from './inventory';
@@ -90,6 +91,8 @@ export class Applier implements ApplierHandle {
 	private readonly live: LiveObjects;
 	private readonly inventory: Inventory;
 	private readonly revisions: ApplyHistory;
+	/** Who last edited each object's source (per object, from the edits' Yjs transactions). */
+	private readonly attribution: SourceAttribution;
 	/** Last failed apply per object key. */
 	private readonly errors = new Map<string, ApplyFailure>();
 	/** Last applied manifest (JSON) and the resourceVersion it produced, per object key. */
@@ -116,10 +119,11 @@ export class Applier implements ApplierHandle {
 	) {
 		this.inventory = new Inventory(ctx.client);
 		this.revisions = new ApplyHistory(room.store);
+		this.attribution = new SourceAttribution(room.doc, (origin) => room.editorName(origin));
 		this.controller = new ApplierController(ctx.clock, (k) => this.reconcile(k), ctx.log, () => this.close());
 		const declaredCrds = () => room.currentObjects().filter((p) => p.kind === 'CustomResourceDefinition').map((p) => p.object);
 		this.live = new LiveObjects(ctx.client, ctx.clock, ctx.log, declaredCrds, (r, o) => this.onLive(r, o));
-		this.unsubscribe = room.onAnalysis((a) => this.onAnalysis(a));
+		this.unsubscribe = room.onAnalysis((a, objects) => this.onAnalysis(a, objects));
 		room.applier = this;
 		this.ensureInformers();
 		void this.inventory.load().then(
@@ -181,7 +185,7 @@ export class Applier implements ApplierHandle {
 				health: a?.health ?? { status: 'Unknown' },
 				...(err ? { applyError: err.message } : {}),
 				...(held.has(d.path) ? { skipped: `${d.path} has errors; the cluster keeps its last applied state` } : {}),
-				...(this.room.lastEditors.has(d.path) ? { lastEditedBy: this.room.lastEditors.get(d.path) } : {}),
+				...(this.attribution.get(d.key) ? { lastEditedBy: this.attribution.get(d.key) } : {}),
 				liveManagers: a?.managers ?? [],
 				differences: (a?.differences ?? []).slice(0, APPLIER.maxDifferences)
 			});
@@ -321,6 +325,7 @@ export class Applier implements ApplierHandle {
 		await eachLimit(unknown, APPLIER.concurrency, async (s) => {
 			const last = (await this.revisions.list(s.ref.key).catch(() => [])).at(-1);
 			if (last && !this.applied.has(s.ref.key)) this.applied.set(s.ref.key, { json: JSON.stringify(last.manifest), manifest: last.manifest, rv: last.resourceVersion });
+			if (last?.author) this.attribution.seed(s.ref.key, last.author);
 		});
 	}
 
@@ -347,7 +352,7 @@ export class Applier implements ApplierHandle {
 			this.errors.delete(ref.key);
 			if (s.releaseFrom) await this.release(r, ref, s.releaseFrom);
 			const entry: HistoryEntry = { time: new Date().toISOString(), resourceVersion: live.metadata?.resourceVersion, path: ref.path, doc: ref.doc, manifest: s.manifest };
-			const author = this.room.lastEditors.get(ref.path);
+			const author = this.attribution.get(ref.key);
 			await this.revisions.record(ref.key, author ? { ...entry, author } : entry).catch((e: Error) => this.ctx.log(`applier: history of ${ref.key}: ${e.message}`));
 			return true;
 		} catch (e) {
@@ -442,8 +447,9 @@ export class Applier implements ApplierHandle {
 
 	// ---- publishing ----
 
-	private onAnalysis(_a: AnalysisEvent): void {
+	private onAnalysis(_a: AnalysisEvent, objects: ParsedObject[]): void {
 		if (this.stopped) return;
+		this.attribution.fold(objects);
 		this.ensureInformers();
 		this.refreshDiagnostics();
 		this.schedulePublish();
@@ -488,6 +494,7 @@ export class Applier implements ApplierHandle {
 		clearTimeout(this.editTimer);
 		clearTimeout(this.publishTimer);
 		this.unsubscribe();
+		this.attribution.stop();
 		this.live.stop();
 		if (this.room.applier === this) this.room.applier = undefined;
 	}

@@ -280,17 +280,24 @@ export class Room implements RoomLink {
 		if (origin instanceof Connection && origin.participant && origin.clientIds.size !== known) this.publishRoles();
 	};
 
+	/** The display name of the person behind a transaction origin (a connection's awareness); undefined for the server. */
+	editorName(origin: unknown): string | undefined {
+		if (!(origin instanceof Connection)) return undefined;
+		const states = this.awareness.getStates();
+		const name = [...origin.clientIds].map((id) => (states.get(id) as { user?: { name?: unknown } } | undefined)?.user?.name).find((n) => typeof n === 'string');
+		return (name as string | undefined) ?? 'anonymous';
+	}
+
 	/** Remembers the connection's user as the last editor of the files the transaction changed. */
 	private recordEditor(conn: Connection, tr: Y.Transaction): void {
-		const states = this.awareness.getStates();
-		const name = [...conn.clientIds].map((id) => (states.get(id) as { user?: { name?: unknown } } | undefined)?.user?.name).find((n) => typeof n === 'string');
+		const name = this.editorName(conn);
 		for (const t of tr.changedParentTypes.keys()) {
 			if (!(t instanceof Y.Text)) continue;
 			const path = pathOfText(this.doc, t);
 			if (!path) continue;
 			// Re-inserted so the map's last entry is the latest edit (the author of an auto-sync).
 			this.lastEditors.delete(path);
-			this.lastEditors.set(path, (name as string | undefined) ?? 'anonymous');
+			this.lastEditors.set(path, name ?? 'anonymous');
 		}
 	}
 

@@ -223,6 +223,24 @@ spec:
 		expect((await objectState('example.com/Widget/default/w1')).applyError).toBeUndefined();
 	});
 
+	it('marks an object declared twice as an error at both declarations, and applies the first only', async () => {
+		const first = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: twice}\ndata: {from: first}\n';
+		const second = '# a copy\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: twice}\ndata: {from: second}\n';
+		await writeFile('dup/first.yaml', first);
+		await eventually(async () => (await kube('/api/v1/namespaces/default/configmaps/twice')).status === 200, 'the first declaration applied');
+		await writeFile('dup/second.yaml', second);
+		await eventually(async () => !!(await analysis()).diagnostics['dup/first.yaml']?.length, 'the error at the first declaration');
+		const diags = (await analysis()).diagnostics;
+		expect(diags['dup/second.yaml'].find((d) => d.severity === 'error')).toMatchObject({ line: 2, message: 'ConfigMap "twice" in namespace "default" is already declared in dup/first.yaml:1' });
+		expect(diags['dup/first.yaml']).toEqual([expect.objectContaining({ line: 1, severity: 'error', message: 'ConfigMap "twice" in namespace "default" is also declared in dup/second.yaml:2; only this declaration is applied' })]);
+		// One object in the sync state, from the first file; the second file's copy changed nothing live.
+		const states = (await syncState()).objects.filter((o) => o.key === '/ConfigMap/default/twice');
+		expect(states.map((o) => o.path)).toEqual(['dup/first.yaml']);
+		expect((await kube('/api/v1/namespaces/default/configmaps/twice')).body.data).toEqual({ from: 'first' });
+		expect((await k.api(`/api/rooms/${k.roomId}/files?path=dup/second.yaml`, { method: 'DELETE' })).status).toBe(200);
+		await eventually(async () => !(await analysis()).diagnostics['dup/first.yaml']?.length, 'the error gone with the copy');
+	});
+
 	it('shows a live-only field added with kubectl label as drift owned by kubectl, without going OutOfSync', async () => {
 		expect((await k.kubectl(['label', 'configmap', 'web-config', 'team=blue'])).code).toBe(0);
 		const key = '/ConfigMap/default/web-config';

@@ -139,7 +139,7 @@ export interface SyncObjectState extends DeclaredObject {
 	skipped?: string;
 	/** Extraneous objects: `would prune` while prune is off. */
 	wouldPrune?: boolean;
-	/** Who last edited the source file (display name). */
+	/** Who last edited this object's declaration (display name; server/applier/attribution.ts). */
 	lastEditedBy?: string;
 	liveManagers: LiveManager[];
 	/** Fields that differ (sync-lib's FieldDifference: path, desired, live, kind, owners). */

@@ -72,7 +72,7 @@ export interface HistoryEntry {
 	time: string;
 	/** The object's resourceVersion right after the apply (the store revision). */
 	resourceVersion?: string;
-	/** Who last edited the source file before the sync. */
+	/** Who last edited the object's declaration before the sync. */
 	author?: string;
 	path: string;
 	doc: number;
