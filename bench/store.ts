@@ -31,7 +31,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChildServer } from '../tests/helpers/child-server';
@@ -292,7 +292,17 @@ async function main(): Promise<void> {
 	];
 	const clientCpu = (f: Figures) =>
 		(['seq', 'put', 'get', 'range'] as const).map((k) => `${k} ${((f[k].clientCpuS / (PHASE_MS / 1000)) * 100).toFixed(0)}%`).join(', ');
+	// What the load generator itself costs: on a small machine it, not the server, bounds throughput.
+	const cores = availableParallelism();
+	const perOpUs = (p: Phase) => (p.clientCpuS / p.ops) * 1e6;
+	// Sequential calls wait for the one client's own work on each: it alone caps them at 1 / (its CPU per call).
+	const ceiling = (f: Figures) =>
+		[
+			`seq ${perOpUs(f.seq).toFixed(0)} µs/op → ≤ ${(1e6 / perOpUs(f.seq)).toFixed(0)}/s`,
+			...(['put', 'get', 'range'] as const).map((k) => `${k} ${perOpUs(f[k]).toFixed(0)} µs/op → ≤ ${(cores / (perOpUs(f[k]) / 1e6)).toFixed(0)}/s`)
+		].join(', ');
 	const notes = [
+		`client CPU per operation and the throughput the clients alone allow on ${cores} cores (server CPU comes on top): etcd run ${ceiling(etcd)}; converge run ${ceiling(ours)}`,
 		`load average (1/5/15 min) before ${loadBefore}, after the network phases ${loadAfterNet}, at the end ${loadAfter} (2-core machine shared with other work)`,
 		`${WORKERS} client processes (etcd3 raw clients, one gRPC connection each); phases ${PHASE_MS} ms after a warm-up; keys 32 B, values 256 B; gets linearizable (client default)`,
 		`client CPU (sum of client processes, share of one core): etcd run ${clientCpu(etcd)}; converge run ${clientCpu(ours)}`,

@@ -2,7 +2,7 @@
  * etcd 3.4's protocol, loaded once from `proto/` (etcdserverpb, mvccpb, authpb, as in etcd).
  *
  * Two views of the same files:
- * - for gRPC, a proto-loader package definition: keepCase (etcd's field names), int64 as decimal
+ * - for gRPC (grpc-server.ts), a proto-loader package definition: keepCase (etcd's field names), int64 as decimal
  *   strings (lease ids and cluster ids go past 2^53, and a string is never silently rounded),
  *   bytes as Buffer, enums as names, defaults filled in, oneofs named by a virtual field;
  * - for the JSON gateway, protobufjs reflection (types, field kinds, enum values) to map proto3
@@ -17,8 +17,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServiceDefinition } from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { ServiceDefinition } from '@grpc/proto-loader';
 import type * as Protobuf from 'protobufjs';
 import { decodePutRequest, decodeRangeRequest, encodeDeleteRangeResponse, encodePutResponse, encodeRangeResponse, encodeWatchResponse } from './wire-codec';
 
@@ -43,7 +43,7 @@ export function requestBytes(req: object): number {
 }
 
 /** Hand-written codecs of the hot methods (wire-codec.ts); the others keep proto-loader's. */
-const FAST_CODECS: Record<string, { decode?: (buf: Buffer) => object; encode?: (res: never) => Buffer }> = {
+const FAST_CODECS: Record<string, { decode?: (buf: Buffer) => object; encode?: (res: never, reserve?: number) => Buffer }> = {
 	'KV.Range': { decode: decodeRangeRequest, encode: encodeRangeResponse },
 	'KV.Put': { decode: decodePutRequest, encode: encodePutResponse },
 	'KV.DeleteRange': { encode: encodeDeleteRangeResponse },
@@ -76,11 +76,20 @@ export function serviceDefinition(name: ServiceName): ServiceDefinition {
 				req[REQUEST_BYTES] = buf.length;
 				return req;
 			},
-			responseSerialize: (fast?.encode ?? m.responseSerialize) as (res: unknown) => Buffer
+			responseSerialize: (fast?.encode ? (res: never) => fast.encode!(res) : m.responseSerialize) as (res: unknown) => Buffer
 		};
 	}
 	services.set(name, out as ServiceDefinition);
 	return out as ServiceDefinition;
+}
+
+/**
+ * The method's hand-written response encoder that leaves `reserve` bytes free in front of the
+ * message (the gRPC server's frame prefix), if it has one.
+ */
+export function reservingEncoder(service: ServiceName, method: string): ((res: never, reserve: number) => Buffer) | undefined {
+	const encode = FAST_CODECS[`${service}.${method}`]?.encode;
+	return encode && ((res, reserve) => encode(res, reserve));
 }
 
 /** The method's request/response codecs (the gateway round-trips JSON requests through them). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as protoLoader from '@grpc/proto-loader';
-import type { ServiceDefinition } from '@grpc/grpc-js';
+import type { ServiceDefinition } from '@grpc/proto-loader';
 import { LOADER_OPTIONS } from './protos';
 import { decodePutRequest, decodeRangeRequest, encodeDeleteRangeResponse, encodePutResponse, encodeRangeResponse, encodeWatchResponse } from './wire-codec';
 
@@ -75,6 +75,15 @@ describe('wire codecs', () => {
 		// header{revision: 5}, one kv {key "k", mod_revision 5, version 1}, no more, no count.
 		const bytes = encodeRangeResponse({ header: { revision: 5 }, kvs: [{ key: Buffer.from('k'), create_revision: 0, mod_revision: 5, version: 1, value: Buffer.alloc(0), lease: 0 }], more: false, count: 0 });
 		expect([...bytes]).toEqual([0x0a, 0x02, 0x18, 0x05, 0x12, 0x07, 0x0a, 0x01, 0x6b, 0x18, 0x05, 0x20, 0x01]);
+	});
+
+	it('can leave bytes free in front of a message (the gRPC frame prefix) without changing it', () => {
+		const range = { header, kvs: [kv1, kv2], more: true, count: 2 };
+		expect(encodeRangeResponse(range, 5).subarray(5)).toEqual(encodeRangeResponse(range));
+		expect(encodePutResponse({ header, prev_kv: kv1 }, 5).subarray(5)).toEqual(encodePutResponse({ header, prev_kv: kv1 }));
+		expect(encodeDeleteRangeResponse({ header, deleted: 2, prev_kvs: [kv1, kv2] }, 5).length).toBe(5 + encodeDeleteRangeResponse({ header, deleted: 2, prev_kvs: [kv1, kv2] }).length);
+		const w = { header, watch_id: 3, events: [{ type: 'PUT' as const, kv: kv1 }] };
+		expect(encodeWatchResponse(w, 5).subarray(5)).toEqual(encodeWatchResponse(w));
 	});
 });
 

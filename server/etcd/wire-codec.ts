@@ -1,6 +1,6 @@
 /**
  * Hand-written protobuf codecs for the hot etcd messages (KV Range and Put requests and
- * responses, DeleteRange responses, Watch responses), used by grpc-js in place of proto-loader's
+ * responses, DeleteRange responses, Watch responses), used by the gRPC server in place of proto-loader's
  * reflection codecs, which spend more CPU than the store itself: decode + `toObject` with
  * defaults and int64 strings per request, `fromObject` + encode per response.
  *
@@ -8,7 +8,8 @@
  * default, bytes as Buffer views) except that int64 fields arrive as numbers, which `num()`
  * reads alike. Unknown fields are skipped, repeated scalars keep the last value, as protobuf
  * requires. Responses are encoded like Go's gogoproto marshalers in etcd: fields in number
- * order, zero values omitted, so the bytes are etcd's own.
+ * order, zero values omitted, so the bytes are etcd's own. Encoders can leave bytes free in front
+ * of the message, where the gRPC server writes its frame prefix.
  *
  * @module
  */
@@ -261,8 +262,14 @@ function messageFieldSize(tagBytes: number, size: number): number {
 }
 
 class Writer {
-	pos = 0;
-	constructor(readonly buf: Buffer) {}
+	readonly buf: Buffer;
+	pos: number;
+
+	/** A message of `size` bytes after `reserve` bytes left free (for the gRPC frame prefix: one buffer, no copy). */
+	constructor(size: number, reserve: number) {
+		this.buf = Buffer.allocUnsafe(reserve + size);
+		this.pos = reserve;
+	}
 
 	varint(n: number): void {
 		const b = this.buf;
@@ -363,10 +370,10 @@ function kvSizes(kvs: PbKeyValue[] | undefined): { sizes: number[]; total: numbe
 	return { sizes, total };
 }
 
-export function encodeRangeResponse(m: PbRangeResponse): Buffer {
+export function encodeRangeResponse(m: PbRangeResponse, reserve = 0): Buffer {
 	const hs = headerSize(m.header);
 	const kvs = kvSizes(m.kvs);
-	const w = new Writer(Buffer.allocUnsafe(messageFieldSize(1, hs) + kvs.total + (m.more ? 2 : 0) + int64FieldSize(m.count)));
+	const w = new Writer(messageFieldSize(1, hs) + kvs.total + (m.more ? 2 : 0) + int64FieldSize(m.count), reserve);
 	writeHeader(w, m.header);
 	for (let i = 0; i < kvs.sizes.length; i++) writeKv(w, 2, m.kvs[i], kvs.sizes[i]);
 	w.bool(3, m.more);
@@ -374,19 +381,19 @@ export function encodeRangeResponse(m: PbRangeResponse): Buffer {
 	return w.buf;
 }
 
-export function encodePutResponse(m: { header: PbHeader; prev_kv?: PbKeyValue }): Buffer {
+export function encodePutResponse(m: { header: PbHeader; prev_kv?: PbKeyValue }, reserve = 0): Buffer {
 	const hs = headerSize(m.header);
 	const ps = m.prev_kv ? kvSize(m.prev_kv) : -1;
-	const w = new Writer(Buffer.allocUnsafe(messageFieldSize(1, hs) + (ps >= 0 ? messageFieldSize(1, ps) : 0)));
+	const w = new Writer(messageFieldSize(1, hs) + (ps >= 0 ? messageFieldSize(1, ps) : 0), reserve);
 	writeHeader(w, m.header);
 	if (m.prev_kv) writeKv(w, 2, m.prev_kv, ps);
 	return w.buf;
 }
 
-export function encodeDeleteRangeResponse(m: { header: PbHeader; deleted: Int64; prev_kvs: PbKeyValue[] }): Buffer {
+export function encodeDeleteRangeResponse(m: { header: PbHeader; deleted: Int64; prev_kvs: PbKeyValue[] }, reserve = 0): Buffer {
 	const hs = headerSize(m.header);
 	const kvs = kvSizes(m.prev_kvs);
-	const w = new Writer(Buffer.allocUnsafe(messageFieldSize(1, hs) + int64FieldSize(m.deleted) + kvs.total));
+	const w = new Writer(messageFieldSize(1, hs) + int64FieldSize(m.deleted) + kvs.total, reserve);
 	writeHeader(w, m.header);
 	w.int64(2, m.deleted);
 	for (let i = 0; i < kvs.sizes.length; i++) writeKv(w, 3, m.prev_kvs[i], kvs.sizes[i]);
@@ -400,7 +407,7 @@ function eventType(t: string | number): number {
 }
 
 /** A WatchResponse; `fragment` is never set by converge (it sends whole responses) but is encoded if given. */
-export function encodeWatchResponse(m: PbWatchResponse & { fragment?: boolean }): Buffer {
+export function encodeWatchResponse(m: PbWatchResponse & { fragment?: boolean }, reserve = 0): Buffer {
 	const hs = headerSize(m.header);
 	const events = m.events ?? [];
 	// Per event: its size, and the sizes of its kv and prev_kv.
@@ -426,7 +433,7 @@ export function encodeWatchResponse(m: PbWatchResponse & { fragment?: boolean })
 		(reasonBytes ? 1 + varintSize(reasonBytes) + reasonBytes : 0) +
 		(m.fragment ? 2 : 0) +
 		eventsTotal;
-	const w = new Writer(Buffer.allocUnsafe(size));
+	const w = new Writer(size, reserve);
 	writeHeader(w, m.header);
 	w.int64(2, m.watch_id);
 	w.bool(3, m.created);

@@ -156,6 +156,8 @@ export function run(cmd: string, args: string[], opts: { input?: string; env?: N
 			clearTimeout(timer);
 			resolve({ stdout, stderr, code });
 		});
+		// A command that does not read stdin may exit before the write lands (EPIPE): not an error.
+		child.stdin.on('error', () => {});
 		child.stdin.end(opts.input ?? '');
 	});
 }

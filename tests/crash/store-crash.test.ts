@@ -14,7 +14,9 @@
  *    record; reopening recovers with a log line saying what was cut, every put before the damaged
  *    record intact, revisions continuing from the last intact record.
  *
- * Replay a failure with `SEED=<seed> npx vitest run --project crash tests/crash/store-crash.test.ts`.
+ * Replay a failure with `SEED=<seed> npx vitest run --project crash tests/crash/store-crash.test.ts`
+ * (`CRASH_VERBOSE=1` logs each cycle; on a busy machine each restart takes seconds: add
+ * `--testTimeout=900000`).
  */
 import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -168,6 +170,7 @@ describe('room store under kill -9', () => {
 				expect(revision, `cycle ${cycle}: revision after restart vs. the highest acknowledged`).toBeGreaterThanOrEqual(maxAcked);
 				expect(revision, `cycle ${cycle}: revision after restart vs. the previous restart`).toBeGreaterThanOrEqual(lastRevision);
 				lastRevision = revision;
+				if (process.env.CRASH_VERBOSE) console.log(`[store-crash] cycle ${cycle}: ${cycleAcks} acknowledged, revision ${revision}`);
 				total = { acked: acked.size, unacked: sent.size - acked.size, unackedPresent: present.size - acked.size };
 			}
 
