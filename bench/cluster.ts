@@ -10,7 +10,8 @@
  * alone (kube-controller-manager `--kube-api-qps` 20, `--kube-api-burst` 30: 10,000 creates take
  * ≥ 500 s), not counting scheduling, kubelets and status writes. A run that stops making
  * progress for STALL_MS, or passes LIMIT_MS, is reported as it stands.
- * `NODES`, `REPLICAS` shrink the run; `ROLLING=0` stops after the scale-up (for profiling it).
+ * `NODES`, `REPLICAS` shrink the run; `ROLLING=0` stops after the scale-up (for profiling it);
+ * `STALL_MS` lengthens the stall limit on a loaded machine; `RESULTS_DIR` writes the report elsewhere.
  *
  * @module
  */
@@ -25,7 +26,7 @@ import { row, writeReport, type Row } from './lib/report';
 const NODES = Number(process.env.NODES ?? 1000);
 const REPLICAS = Number(process.env.REPLICAS ?? 10_000);
 const INFLIGHT = 32;
-const STALL_MS = 60_000;
+const STALL_MS = Number(process.env.STALL_MS ?? 60_000);
 const LIMIT_MS = 600_000;
 const GOAL_S = 10;
 const GOAL_RSS_MB = 2048;
@@ -39,7 +40,7 @@ type Obj = Record<string, any>;
 function client(origin: string, token: string) {
 	const agent = new Agent({ keepAlive: true, maxSockets: INFLIGHT });
 	const u = new URL(origin);
-	return (method: string, path: string, body?: unknown, type = 'application/json'): Promise<Obj> =>
+	const call = (method: string, path: string, body?: unknown, type = 'application/json', retried = false): Promise<Obj> =>
 		new Promise((resolve, reject) => {
 			const data = body === undefined ? undefined : JSON.stringify(body);
 			const req = request({ host: u.hostname, port: u.port, method, path, agent, headers: { authorization: `Bearer ${token}`, ...(data ? { 'content-type': type } : {}) } }, (res) => {
@@ -51,9 +52,14 @@ function client(origin: string, token: string) {
 					resolve(text ? (JSON.parse(text) as Obj) : {});
 				});
 			});
-			req.on('error', reject);
+			req.on('error', (e: NodeJS.ErrnoException) => {
+				// A kept-alive socket the server closed as we reused it: a GET is safe to send again.
+				if (e.code === 'ECONNRESET' && method === 'GET' && !retried) return void call(method, path, body, type, true).then(resolve, reject);
+				reject(e);
+			});
 			req.end(data);
 		});
+	return call;
 }
 
 async function parallel(n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
@@ -85,6 +91,8 @@ async function main(): Promise<void> {
 	const config = { ...configFromEnv({}), host: '127.0.0.1', port: 0, etcdPort: 0, dataDir: join(dir, 'data'), log: () => {}, controllers: '*' };
 	const converge = await createConverge(config);
 	const http: Server = createServer((req, res) => converge.handle(req, res, () => void res.writeHead(404).end()));
+	// A loaded event loop can leave the client's sockets idle past Node's 5 s default.
+	http.keepAliveTimeout = 120_000;
 	await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
 	const origin = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
 	const rss = rssSampler();
@@ -129,7 +137,7 @@ async function main(): Promise<void> {
 			const cpu = process.cpuUsage(cpu0);
 			const writes = (await revision()) - rev0;
 			const result = { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, done: done(d), ready: d.status?.readyReplicas ?? 0, writesPerSec: writes / seconds };
-			console.log(`${what}: ${result.done ? 'done' : 'NOT done'} in ${seconds.toFixed(1)} s (${result.cpuSeconds.toFixed(1)} s CPU), ${result.ready} ready, ${result.writesPerSec.toFixed(0)} writes/s, peak RSS ${rss.peakMB().toFixed(0)} MB`);
+			console.log(`${what}: ${result.done ? 'done' : 'NOT done'} in ${seconds.toFixed(1)} s (${result.cpuSeconds.toFixed(1)} s CPU, ${((result.cpuSeconds * 1000) / REPLICAS).toFixed(2)} ms per pod), ${result.ready} ready, ${result.writesPerSec.toFixed(0)} writes/s (${(writes / REPLICAS).toFixed(1)} per pod), peak RSS ${rss.peakMB().toFixed(0)} MB`);
 			return result;
 		};
 		const allReady = (image: string) => (d: Obj) =>
@@ -173,7 +181,8 @@ async function main(): Promise<void> {
 		await new Promise<void>((r) => http.close(() => r()));
 		await rm(dir, { recursive: true, force: true });
 	}
-	writeReport('cluster', rows, undefined, notes);
+	// RESULTS_DIR: a profiling run writes its report elsewhere than the committed results.
+	writeReport('cluster', rows, process.env.RESULTS_DIR || undefined, notes);
 }
 
 await main();

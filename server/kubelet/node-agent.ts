@@ -22,6 +22,7 @@ import { quantityValue } from '../../src/lib/kube/quantity';
 import { CRASH_AFTER_SECONDS, crashes, imageMatches, parsePressure, podMatches } from '../../src/lib/faults/effects';
 import { KUBELET_DOWN, PRESSURE_ANNOTATION, type ActiveFault, type NodeResource } from '../../src/lib/faults/types';
 import { PodSim } from '../../src/lib/kubelet/pod-sim';
+import { podIPOffset } from '../../src/lib/kubelet/pod-ip';
 import { KUBELET_STATE_ANNOTATION, LEASES, NODE_LEASE_NAMESPACE, NODES } from '../../src/lib/kubelet/refs';
 import { kubeletRecorder, type KubeletRecorder } from './events';
 
@@ -317,23 +318,17 @@ export class NodeAgent {
 		}
 	}
 
-	/** A free address of the node's podCIDR (.2 upwards, like host-local IPAM), or undefined. */
+	/** A free address of the node's podCIDR (derived from the pod: see pod-ip.ts), or undefined. */
 	private allocateIP(uid: string, keep?: string): string | undefined {
 		const cidr = parseCidr(this.node?.spec?.podCIDR ?? '');
 		if (!cidr) return undefined;
 		const used = new Set(this.ips.values());
 		const kept = keep ? parseIPv4(keep) : undefined;
-		const offset = kept === undefined ? -1 : kept - cidr.ip;
-		if (offset >= 2 && offset < cidr.size - 1 && !used.has(offset)) {
-			this.ips.set(uid, offset);
-			return keep;
-		}
-		for (let i = 2; i < cidr.size - 1; i++)
-			if (!used.has(i)) {
-				this.ips.set(uid, i);
-				return formatIPv4(cidr.ip + i);
-			}
-		return undefined;
+		const keptOffset = kept === undefined ? -1 : kept - cidr.ip;
+		const offset = keptOffset >= 2 && keptOffset < cidr.size - 1 && !used.has(keptOffset) ? keptOffset : podIPOffset(uid, cidr.size, used);
+		if (offset === undefined) return undefined;
+		this.ips.set(uid, offset);
+		return formatIPv4(cidr.ip + offset);
 	}
 
 	private forget(uid: string): void {
@@ -402,19 +397,24 @@ export class NodeAgent {
 		});
 	}
 
+	/**
+	 * The status manager's write: only when what the kubelet owns changed since its last write
+	 * (isPodStatusByKubeletEqual), not when others' conditions or the server's rendering of ours
+	 * differ, so one change of the pod is one write.
+	 */
 	private async writeStatus(pod: Obj, sim: PodSim): Promise<void> {
 		const mine = sim.status();
+		const ownJson = JSON.stringify(mine);
+		if (ownJson === this.written.get(pod.metadata.uid!)) return;
 		const own = new Set(mine.conditions.map((c: Obj) => c.type));
 		const others = (pod.status?.conditions ?? []).filter((c: Obj) => !OWNED.has(c.type) && !own.has(c.type));
 		// A pod bound by its spec (no scheduler) gets PodScheduled from the kubelet, like generateAPIPodStatus.
 		if (!others.some((c: Obj) => c.type === 'PodScheduled')) others.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: mine.startTime });
 		const status = { ...pod.status, ...mine, conditions: [...mine.conditions, ...others] };
-		const json = JSON.stringify(status);
-		// Our own write echoes back through the informer: do not write the same status twice.
-		if (json === JSON.stringify(pod.status) || json === this.written.get(pod.metadata.uid!)) return;
+		if (JSON.stringify(status) === JSON.stringify(pod.status)) return void this.written.set(pod.metadata.uid!, ownJson);
 		try {
 			await this.deps.client.updateStatus(PODS, { ...pod, apiVersion: 'v1', kind: 'Pod', status });
-			this.written.set(pod.metadata.uid!, json);
+			this.written.set(pod.metadata.uid!, ownJson);
 		} catch (e) {
 			if (isNotFound(e)) return;
 			throw e;

@@ -1,8 +1,14 @@
 /**
  * Decision records through the API: installs the SchedulingDecision CRD at startup (like an
- * operator installs its own) and writes one record per pod, the latest attempt winning. Writes
- * are coalesced per pod (a pod retried while its record is in flight gets only its newest record
- * written) and bounded in number in flight, so records never hold up bindings.
+ * operator installs its own) and writes one record per pod, the latest attempt winning.
+ *
+ * Records are kept in memory as the scheduler makes them and persisted in the background at a
+ * bounded rate (a token bucket on host time, like a client's QPS limit), failures first: a real
+ * cluster makes no such writes, and at 10,000 pods one create per pod (and the garbage
+ * collector's delete of it) cost as much as a pod's own status writes. A small room sees its
+ * records at once (the burst); a big one sees them trickle in, Unschedulable ones first. A pod
+ * deleted before its record was written never gets one written (nothing is left to explain).
+ * Writes are coalesced per pod (only the newest record of a pod goes out) and bounded in flight.
  *
  * @module
  */
@@ -14,6 +20,9 @@ import { R } from './resources';
 export const DECISIONS = {
 	/** Record writes in flight at once. */
 	inflight: 8,
+	/** Records persisted per host second once the burst is spent (Infinity: no limit), and the burst. */
+	qps: 20,
+	burst: 200,
 	/** How long to wait for the CRD to be Established (host ms), polling every `pollMs`. */
 	establishMs: 15_000,
 	pollMs: 100
@@ -22,7 +31,11 @@ export const DECISIONS = {
 const established = (crd: KubeObject) => (crd.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True');
 
 export class DecisionWriter {
-	private readonly pending = new Map<string, KubeObject>();
+	/** Waiting records, failed attempts (what a learner looks for) ahead of scheduled ones. */
+	private readonly pending = { failed: new Map<string, KubeObject>(), scheduled: new Map<string, KubeObject>() };
+	private tokens = DECISIONS.burst;
+	private refilledAt = performance.now();
+	private refill: ReturnType<typeof setTimeout> | undefined;
 	private readonly inflight = new Set<string>();
 	/** `ns/name` → the record's resourceVersion from our last write. */
 	private readonly versions = new Map<string, string>();
@@ -56,41 +69,68 @@ export class DecisionWriter {
 
 	write(record: KubeObject): void {
 		if (this.stopped) return;
-		this.pending.set(`${record.metadata.namespace}/${record.metadata.name}`, record);
+		const key = `${record.metadata.namespace}/${record.metadata.name}`;
+		const failed = record.result !== 'Scheduled';
+		this.pending[failed ? 'scheduled' : 'failed'].delete(key);
+		this.pending[failed ? 'failed' : 'scheduled'].set(key, record);
 		this.pump();
 	}
 
 	/** The pod is gone: nothing more to write for it (its record goes with it by owner reference). */
 	forget(namespace: string, name: string): void {
 		const key = `${namespace}/${name}`;
-		this.pending.delete(key);
+		this.pending.failed.delete(key);
+		this.pending.scheduled.delete(key);
 		this.versions.delete(key);
 	}
 
 	stop(): void {
 		this.stopped = true;
-		this.pending.clear();
+		this.pending.failed.clear();
+		this.pending.scheduled.clear();
+		if (this.refill) clearTimeout(this.refill);
+		this.refill = undefined;
 	}
 
 	/** Records waiting or in flight. */
 	get backlog(): number {
-		return this.pending.size + this.inflight.size;
+		return this.pending.failed.size + this.pending.scheduled.size + this.inflight.size;
+	}
+
+	/** Takes a token if one is there; else arms one wake-up for when the next one is. */
+	private take(): boolean {
+		if (DECISIONS.qps === Infinity) return true;
+		const now = performance.now();
+		this.tokens = Math.min(DECISIONS.burst, this.tokens + ((now - this.refilledAt) * DECISIONS.qps) / 1000);
+		this.refilledAt = now;
+		if (this.tokens >= 1) {
+			this.tokens--;
+			return true;
+		}
+		this.refill ??= setTimeout(() => {
+			this.refill = undefined;
+			this.pump();
+		}, Math.ceil(((1 - this.tokens) * 1000) / DECISIONS.qps));
+		this.refill.unref?.();
+		return false;
 	}
 
 	private pump(): void {
-		if (!this.ready) return;
-		for (const [key, rec] of this.pending) {
-			if (this.inflight.size >= DECISIONS.inflight) return;
-			if (this.inflight.has(key)) continue;
-			this.pending.delete(key);
-			this.inflight.add(key);
-			void this.send(key, rec)
-				.catch((e: Error) => this.log(`kube-scheduler: decision record ${key} not written: ${e.message}`))
-				.finally(() => {
-					this.inflight.delete(key);
-					this.pump();
-				});
-		}
+		if (!this.ready || this.stopped) return;
+		for (const queue of [this.pending.failed, this.pending.scheduled])
+			for (const [key, rec] of queue) {
+				if (this.inflight.size >= DECISIONS.inflight) return;
+				if (this.inflight.has(key)) continue;
+				if (!this.take()) return;
+				queue.delete(key);
+				this.inflight.add(key);
+				void this.send(key, rec)
+					.catch((e: Error) => this.log(`kube-scheduler: decision record ${key} not written: ${e.message}`))
+					.finally(() => {
+						this.inflight.delete(key);
+						this.pump();
+					});
+			}
 	}
 
 	/** Create, or update over the version we last wrote; a stale or unknown version is re-read once. */

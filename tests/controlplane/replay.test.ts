@@ -117,14 +117,14 @@ async function scenario(seed: number): Promise<Trace> {
 
 /**
  * Events in room-clock order: by the millisecond their name carries (`<object>.<hex ns>`), then
- * by content. The nanoseconds below the millisecond only tell events of one instant apart in the
- * order components happened to record them, which is wall-clock order.
+ * by content. Names are compared whole: the nanoseconds below the millisecond come from what the
+ * event is, not from the order components recorded the events of one instant in.
  */
 function eventOrder(events: Obj[]): string[] {
 	const ms = (e: Obj) => BigInt(`0x${e.metadata.name.split('.').pop()}`) / 1_000_000n;
 	const line = (e: Obj) => {
 		const o = e.involvedObject;
-		return `${e.firstTimestamp} ${e.lastTimestamp} x${e.count} ${e.type} ${e.reason} ${o.kind}/${o.namespace ?? ''}/${o.name} ${o.uid ?? ''} ${e.source?.component ?? ''} ${e.message}`;
+		return `${e.metadata.name} ${e.firstTimestamp} ${e.lastTimestamp} x${e.count} ${e.type} ${e.reason} ${o.kind}/${o.namespace ?? ''}/${o.name} ${o.uid ?? ''} ${e.source?.component ?? ''} ${e.message}`;
 	};
 	const keyed = events.map((e) => ({ at: ms(e), line: line(e) }));
 	keyed.sort((a, b) => (a.at !== b.at ? (a.at < b.at ? -1 : 1) : a.line < b.line ? -1 : a.line > b.line ? 1 : 0));

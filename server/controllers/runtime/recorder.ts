@@ -14,7 +14,8 @@
  */
 import type { Clock } from '../../../src/lib/clock/clock';
 import { rfc3339 } from '../../../src/lib/kube/duration';
-import { EventCorrelator, type CoreEvent } from '../../../src/lib/controllers/event-correlator';
+import { EventCorrelator, eventKey, type CoreEvent } from '../../../src/lib/controllers/event-correlator';
+import { fnv1a32 } from '../../../src/lib/clock/rng';
 import { KeyedChains } from '../../../src/lib/controllers/keyed-chains';
 import { isNotFound, RESOURCES, type KubeClient, type KubeObject, type ResourceRef } from '../../../src/lib/controllers/types';
 
@@ -26,21 +27,41 @@ export interface EventRecorder {
 /** What a recorder fills in; the sink adds name, timestamps and count. */
 export type EventDraft = Pick<CoreEvent, 'involvedObject' | 'reason' | 'message' | 'type' | 'source' | 'reportingComponent' | 'reportingInstance'> & { namespace: string };
 
-const lastNanos = new WeakMap<Clock, { nanos: bigint }>();
+/** Event names given out in a room's current millisecond, and how many each object got, shared by its components. */
+const namesThisMs = new WeakMap<Clock, { ms: number; names: Set<string>; perObject: Map<string, number> }>();
+
+/**
+ * `<object>.<hex nanoseconds>` like client-go's recorder, on the room clock. The clock has
+ * millisecond steps; below the millisecond a name says the event's rank among the object's events
+ * of that instant (so listing an object's events by name, as kubectl does, keeps the order they
+ * were recorded in) and a part derived from what it is (`identity`: source, object, reason,
+ * message), not the order the room's components recorded their events in: a replay names them
+ * the same. A name already given in the instant (one in a thousand) takes the next free one.
+ */
+export function eventNamer(clock: Clock): (objectName: string, identity: string) => string {
+	let used = namesThisMs.get(clock);
+	if (!used) namesThisMs.set(clock, (used = { ms: NaN, names: new Set(), perObject: new Map() }));
+	const thisMs = used;
+	return (objectName, identity) => {
+		const ms = clock.now();
+		if (thisMs.ms !== ms) {
+			thisMs.ms = ms;
+			thisMs.names.clear();
+			thisMs.perObject.clear();
+		}
+		const rank = thisMs.perObject.get(objectName) ?? 0;
+		thisMs.perObject.set(objectName, rank + 1);
+		let nanos = BigInt(ms) * 1_000_000n + BigInt(Math.min(rank, 999) * 1000 + (fnv1a32(identity) % 1000));
+		let name = `${objectName}.${nanos.toString(16)}`;
+		while (thisMs.names.has(name)) name = `${objectName}.${(++nanos).toString(16)}`;
+		thisMs.names.add(name);
+		return name;
+	};
+}
 
 /** Correlates and writes events of one component, in order. */
 export function eventSink(client: KubeClient, clock: Clock, log: (m: string) => void): (draft: EventDraft) => void {
-	// Unique, increasing names even for events recorded in the same simulated millisecond by
-	// different components of the room (they share its clock).
-	let last = lastNanos.get(clock);
-	if (!last) lastNanos.set(clock, (last = { nanos: 0n }));
-	const stamp = last;
-	const eventName = (objectName: string) => {
-		let nanos = BigInt(clock.now()) * 1_000_000n;
-		if (nanos <= stamp.nanos) nanos = stamp.nanos + 1n;
-		stamp.nanos = nanos;
-		return `${objectName}.${nanos.toString(16)}`;
-	};
+	const eventName = eventNamer(clock);
 	const correlator = new EventCorrelator(clock, rfc3339, eventName);
 	const chains = new KeyedChains();
 	return ({ namespace, ...draft }) => {
@@ -48,13 +69,14 @@ export function eventSink(client: KubeClient, clock: Clock, log: (m: string) => 
 		const event: CoreEvent = {
 			apiVersion: 'v1',
 			kind: 'Event',
-			metadata: { name: eventName(draft.involvedObject.name ?? ''), namespace },
+			metadata: { namespace },
 			...draft,
 			firstTimestamp: now,
 			lastTimestamp: now,
 			count: 1,
 			eventTime: null
 		};
+		event.metadata.name = eventName(draft.involvedObject.name ?? '', eventKey(event));
 		const result = correlator.correlate(event);
 		if (result.skip) return;
 		chains.run(result.event.metadata.name!, () =>

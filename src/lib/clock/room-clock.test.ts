@@ -78,6 +78,35 @@ describe('RoomClock', () => {
 		expect(seen).toEqual([1_500, 3_000]);
 	});
 
+	it('waits for held work as long as it makes progress, and gives up on a hold where nothing moves', async () => {
+		const host = manualHost();
+		const clock = new RoomClock(host, { time: T0, paused: true, speed: 1 });
+		const busy = clock.hold();
+		let settled = false;
+		void clock.settle().then(() => (settled = true));
+		// 5 s of host time with work going on (holds opening and closing): still waiting.
+		for (let i = 0; i < 10; i++) {
+			clock.hold()();
+			host.wall.advance(500);
+			await new Promise((r) => setImmediate(r));
+		}
+		expect(settled).toBe(false);
+		busy();
+		await new Promise((r) => setImmediate(r));
+		await clock.settle();
+		// A hold nobody releases and nothing else happening: given up after maxSettleMs.
+		clock.hold();
+		let gaveUp = false;
+		void clock.settle().then(() => (gaveUp = true));
+		host.wall.advance(1_999);
+		await new Promise((r) => setImmediate(r));
+		expect(gaveUp).toBe(false);
+		host.wall.advance(1);
+		await new Promise((r) => setImmediate(r));
+		expect(gaveUp).toBe(true);
+		clock.dispose();
+	});
+
 	it('at max speed jumps from timer to timer without waiting for the host clock', async () => {
 		const host = manualHost();
 		const clock = new RoomClock(host, { time: T0, paused: false, speed: 'max' });

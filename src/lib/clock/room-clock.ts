@@ -7,7 +7,7 @@
  *
  * "Idle" means: no `hold()` is open (components hold the clock while a request or a reconcile is
  * in flight) and a few host turns passed with nothing new starting. A hold that never ends would
- * stall "max", so settling gives up after `maxSettleMs` of host time.
+ * stall "max", so settling gives up after `maxSettleMs` of host time in which nothing moved.
  *
  * Worked example (paused at t=0, timers A at 5 s, B at 12 s; A's callback sets C at +1 s):
  * `step(10_000)` fires A at t=5 s, settles, fires C at t=6 s, settles, stops at t=10 s; B stays.
@@ -36,8 +36,13 @@ export interface ClockHost extends Clock {
 export const ROOM_CLOCK = {
 	/** Host turns with nothing held before the clock counts as idle. */
 	settleTurns: 3,
-	/** Give up waiting for holds after this long (host ms): a stuck request must not stall the room. */
+	/**
+	 * Give up waiting for holds after this long (host ms) without any hold or timer changing: a
+	 * stuck request must not stall the room, but a busy one (10,000 pods) is waited for, up to
+	 * `maxSettleTotalMs`.
+	 */
 	maxSettleMs: 2_000,
+	maxSettleTotalMs: 60_000,
 	/** Largest speed factor accepted. */
 	maxSpeed: 1_000
 };
@@ -198,7 +203,16 @@ export class RoomClock implements Clock {
 				if (quiet >= ROOM_CLOCK.settleTurns) return finish();
 				this.host.defer(check);
 			};
-			const cancelDeadline = this.host.setTimer(ROOM_CLOCK.maxSettleMs, finish);
+			// The deadline moves while work makes progress (any hold or timer change), up to the total.
+			const giveUpAt = this.host.now() + ROOM_CLOCK.maxSettleTotalMs;
+			let cancelDeadline = () => {};
+			const arm = (mark: number) => {
+				cancelDeadline = this.host.setTimer(Math.min(ROOM_CLOCK.maxSettleMs, Math.max(0, giveUpAt - this.host.now())), () => {
+					if (this.activity !== mark && this.host.now() < giveUpAt) return arm(this.activity);
+					finish();
+				});
+			};
+			arm(this.activity);
 			check();
 		});
 	}

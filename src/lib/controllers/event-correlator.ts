@@ -99,8 +99,8 @@ export class EventCorrelator {
 	constructor(
 		private readonly clock: Clock,
 		private readonly rfc3339: (ms: number) => string,
-		/** Name for a new aggregate event (`<object>.<hex nanos>`, unique per recorder). */
-		private readonly eventName: (objectName: string) => string
+		/** Name for a new aggregate event (`<object>.<hex nanos>`, unique per recorder); `identity` says what it is about. */
+		private readonly eventName: (objectName: string, identity: string) => string
 	) {
 		this.aggregates = new Lru(CORRELATOR.cacheSize);
 		this.observations = new Lru(CORRELATOR.cacheSize);
@@ -130,15 +130,16 @@ export class EventCorrelator {
 		// Keep the set at its bound (PopAny).
 		record.messages.delete(record.messages.values().next().value!);
 		const ts = this.rfc3339(now);
+		const message = `(combined from similar events): ${e.message}`;
 		return {
 			key: akey,
 			event: {
 				apiVersion: 'v1',
 				kind: 'Event',
-				metadata: { name: this.eventName(e.involvedObject.name ?? ''), namespace: e.metadata.namespace },
+				metadata: { name: this.eventName(e.involvedObject.name ?? '', eventKey({ ...e, message })), namespace: e.metadata.namespace },
 				involvedObject: e.involvedObject,
 				reason: e.reason,
-				message: `(combined from similar events): ${e.message}`,
+				message,
 				type: e.type,
 				source: e.source,
 				count: 1,

@@ -34,17 +34,23 @@ const state = (s: PodSim, i = 0) => {
 };
 
 describe('PodSim', () => {
-	it('goes ContainerCreating (no IP) → sandbox (IP) → pulled → Running and Ready', () => {
-		const { s, at, events } = sim(nginx);
+	it('goes ContainerCreating (no IP) → sandbox, pull and start in one sync → Running and Ready with its IP', () => {
+		let changes = 0;
+		const { s, at, events } = sim(nginx, {}, { onChange: () => changes++ });
 		expect(s.status()).toMatchObject({ phase: 'Pending', hostIP: '172.18.0.2' });
 		expect(s.status().podIP).toBeUndefined();
 		expect(state(s)).toBe('waiting:ContainerCreating');
-		at(1_000);
-		expect(s.status().podIP).toBe('10.244.1.2');
-		expect(s.status().conditions[0]).toMatchObject({ type: 'PodReadyToStartContainers', status: 'True' });
+		expect(changes).toBe(1);
+		// The sandbox exists from 1 s, but a v1.32 kubelet reports it with the sync's end: no status change while the image pulls.
 		at(2_215);
+		expect(changes).toBe(1);
+		expect(s.status().podIP).toBeUndefined();
+		expect(s.status().conditions[0]).toMatchObject({ type: 'PodReadyToStartContainers', status: 'False' });
 		expect(state(s)).toBe('waiting:ContainerCreating');
 		at(2_216);
+		expect(changes).toBe(2);
+		expect(s.status().podIP).toBe('10.244.1.2');
+		expect(s.status().conditions[0]).toMatchObject({ type: 'PodReadyToStartContainers', status: 'True' });
 		expect(s.status().phase).toBe('Running');
 		expect(s.status().containerStatuses[0]).toMatchObject({ ready: true, started: true, restartCount: 0, image: 'docker.io/library/nginx:1.27' });
 		expect(events).toEqual([
@@ -222,6 +228,9 @@ describe('PodSim volume mounts (WaitForAttachAndMount)', () => {
 		]);
 		bound = true;
 		clock.advance(2000);
-		expect(s.status().podIP).toBe('10.244.1.2');
+		expect(s.status().podIP).toBeUndefined();
+		// Mounted, sandbox, pull and start: the sync that started the container reports the IP.
+		clock.advance(2000);
+		expect(s.status()).toMatchObject({ phase: 'Running', podIP: '10.244.1.2' });
 	});
 });

@@ -66,7 +66,10 @@ const rfc = rfc3339;
 
 export class PodSim {
 	readonly containers: Ctr[];
+	/** Reported: the kubelet's last sync saw the sandbox. */
 	private sandboxReady = false;
+	/** The runtime created it (reported at the next change). */
+	private sandboxCreated = false;
 	private initDone: boolean;
 	private startTime: number;
 	private backoff = new Backoff();
@@ -172,10 +175,15 @@ export class PodSim {
 		this.after(MOUNT_POLL_MS, () => this.mountThen(next, waited + MOUNT_POLL_MS));
 	}
 
+	/**
+	 * The sandbox is part of the runtime's SyncPod, which goes on to pull and start containers: a
+	 * v1.32 kubelet reports it (PodReadyToStartContainers, the pod IP) with the status of its next
+	 * sync, once the containers started or failed, not on its own (the mid-sync update came with
+	 * kubernetes#134660, after v1.32).
+	 */
 	private startSandbox(): void {
 		this.after(SIM.sandboxMs, () => {
-			this.sandboxReady = true;
-			this.changed();
+			this.sandboxCreated = true;
 			this.runInit(0);
 		});
 	}
@@ -206,7 +214,9 @@ export class PodSim {
 	}
 
 	private changed(): void {
-		if (!this.stopped) this.env.onChange();
+		if (this.stopped) return;
+		this.sandboxReady ||= this.sandboxCreated;
+		this.env.onChange();
 	}
 
 	private event(type: 'Normal' | 'Warning', reason: string, message: string, c?: Ctr): void {
@@ -224,8 +234,11 @@ export class PodSim {
 	private runInit(i: number): void {
 		const inits = this.containers.filter((c) => c.init);
 		if (i >= inits.length) {
-			this.initDone = true;
-			this.changed();
+			// Only a pod that had init containers changes here (Initialized was True from the start otherwise).
+			if (!this.initDone) {
+				this.initDone = true;
+				this.changed();
+			}
 			return this.startApps(this.containers.filter((c) => !c.init), 0);
 		}
 		this.pullThen(inits[i], () => this.startContainer(inits[i], () => this.runInit(i + 1)));
@@ -335,7 +348,7 @@ export class PodSim {
 		if (!this.containers.some((c) => !c.init) || !this.containers.every(resumable)) return false;
 		if (st.startTime) this.startTime = Date.parse(st.startTime);
 		for (const c of st.conditions ?? []) if (c.lastTransitionTime) this.conditionTimes.set(c.type, { status: c.status, at: Date.parse(c.lastTransitionTime) });
-		this.sandboxReady = true;
+		this.sandboxReady = this.sandboxCreated = true;
 		this.initDone = true;
 		for (const c of this.containers) {
 			const p = this.lastStatusOf(c)!;

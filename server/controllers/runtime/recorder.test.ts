@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/lib/clock/clock';
+import { eventNamer } from './recorder';
+
+const T0 = Date.parse('2026-01-05T09:00:00.123Z');
+
+/** Names two components give the events of one instant, recorded in the given order. */
+function names(order: Array<[component: 0 | 1, object: string, identity: string]>): Map<string, string> {
+	const clock = new ManualClock(T0);
+	const namers = [eventNamer(clock), eventNamer(clock)];
+	return new Map(order.map(([c, object, identity]) => [`${object} ${identity}`, namers[c](object, identity)]));
+}
+
+describe('event names (`<object>.<hex nanoseconds>`)', () => {
+	it('carry the room-clock millisecond and name the events of one instant the same whatever other objects’ events came between', () => {
+		const events: Array<[0 | 1, string, string]> = [
+			[0, 'web-1', 'kube-scheduler Scheduled Successfully assigned default/web-1 to n-1'],
+			[1, 'web-1', 'kubelet Pulled Container image "nginx:1.27" already present on machine'],
+			[1, 'web-2', 'kubelet Pulled Container image "nginx:1.27" already present on machine'],
+			[0, 'web', 'replicaset-controller SuccessfulCreate Created pod: web-1']
+		];
+		const a = names(events);
+		// Other objects' events come in between in another order; web-1's own two keep theirs.
+		const b = names([events[3], events[2], events[0], events[1]]);
+		expect([...b].sort()).toEqual([...a].sort());
+		for (const name of a.values()) {
+			const [, hex] = /^[\w-]+\.([0-9a-f]+)$/.exec(name)!;
+			expect(BigInt(`0x${hex}`) / 1_000_000n).toBe(BigInt(T0));
+		}
+		// One message about two objects: the object's name tells them apart, the nanoseconds may agree.
+		expect(a.get('web-1 kubelet Pulled Container image "nginx:1.27" already present on machine')).toMatch(/^web-1\./);
+	});
+
+	it('sort an object’s events of one instant in the order they were recorded', () => {
+		const name = eventNamer(new ManualClock(T0));
+		const recorded = ['Pulling', 'Pulled', 'Created', 'Started', 'Killing'].map((reason) => ({ reason, name: name('web-1', `kubelet ${reason}`) }));
+		expect([...recorded].sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => e.reason)).toEqual(['Pulling', 'Pulled', 'Created', 'Started', 'Killing']);
+	});
+
+	it('never give one name twice in an instant, nor take the millisecond before', () => {
+		const clock = new ManualClock(T0);
+		const name = eventNamer(clock);
+		const first = name('web-1', 'same');
+		const second = eventNamer(clock)('web-1', 'same');
+		expect(second).not.toBe(first);
+		// The object's second event of the instant ranks after its first.
+		expect(BigInt(`0x${second.split('.')[1]}`) - BigInt(`0x${first.split('.')[1]}`)).toBe(1000n);
+		clock.advance(1);
+		expect(name('web-1', 'same')).not.toBe(first);
+	});
+});
