@@ -36,6 +36,7 @@ import { authorize } from '../../src/lib/kube/authorizer';
 import { can } from '../../src/lib/rooms/permissions';
 import { handleReview } from './access-review';
 import { handleNamespaceFinalize } from './namespace-finalize';
+import { KUBE_IDLE_TIMEOUT_MS } from './tls';
 import { servePodSubresource } from './pod-subresources';
 
 export const KUBE_PREFIX = '/rooms/';
@@ -70,6 +71,7 @@ function apiOf(room: Room): Promise<RoomApi> {
 
 /** Handles `/rooms/<id>/k8s/...`; anything below `/rooms/` that is not a room API is a 404 Status. */
 export async function handleKubeApi(req: IncomingMessage, res: ServerResponse, url: URL, rooms: RoomRegistry, config: Config): Promise<void> {
+	keepIdleLikeKube(req, res);
 	try {
 		await serve(req, res, url, rooms, config);
 	} catch (e) {
@@ -78,6 +80,20 @@ export async function handleKubeApi(req: IncomingMessage, res: ServerResponse, u
 		config.log(`kube API internal error on ${req.method} ${url.pathname}: ${(err as Error).stack}`);
 		sendError(res, internalError((err as Error).message));
 	}
+}
+
+/**
+ * kube-apiserver keeps an idle keep-alive connection for 90 s (tls.ts); node's server closes it
+ * after 5 s, counted from the response's end, so an event loop busy for longer than that (a
+ * store snapshot) closes it with the client's next request unread: ECONNRESET. This runs after
+ * the server armed its own timer on 'finish' and replaces it; the next request clears it.
+ */
+function keepIdleLikeKube(req: IncomingMessage, res: ServerResponse): void {
+	const socket = req.socket as { setTimeout?: (ms: number) => unknown; destroyed?: boolean } | undefined;
+	if (typeof socket?.setTimeout !== 'function') return; // the control plane's in-process calls
+	res.once('finish', () => {
+		if (!socket.destroyed && res.shouldKeepAlive) socket.setTimeout!(KUBE_IDLE_TIMEOUT_MS);
+	});
 }
 
 function decodeSegments(path: string): string[] {

@@ -44,6 +44,10 @@ async function loadOrCreateCert(dir: string): Promise<{ keyPem: string; certPem:
 	return c;
 }
 
+/** kube-apiserver's idle (keep-alive) and header-read timeouts; servers of the kube API use them. */
+export const KUBE_IDLE_TIMEOUT_MS = 90_000;
+export const KUBE_READ_HEADER_TIMEOUT_MS = 32_000;
+
 export interface KubeTls {
 	close(): Promise<void>;
 }
@@ -56,6 +60,12 @@ export async function startKubeTls(config: Config, handle: (req: IncomingMessage
 	try {
 		const { keyPem, certPem } = await loadOrCreateCert(join(config.dataDir, 'kube-tls'));
 		server = createServer({ key: keyPem, cert: certPem }, handle);
+		// kube-apiserver's http.Server: IdleTimeout 90 s, ReadHeaderTimeout 32 s (k8s.io/apiserver
+		// secure_serving.go). Node's 5 s keep-alive default also fires when the event loop was busy
+		// longer than that: the socket is closed with a request unread in it, which the client sees
+		// as ECONNRESET.
+		server.keepAliveTimeout = KUBE_IDLE_TIMEOUT_MS;
+		server.headersTimeout = KUBE_READ_HEADER_TIMEOUT_MS;
 		await new Promise<void>((resolve, reject) => {
 			server!.once('error', reject);
 			server!.listen(port, host, () => resolve());

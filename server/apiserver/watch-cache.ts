@@ -244,6 +244,9 @@ function lowerBound(keys: string[], key: string): number {
 
 /** The end of the key range of a prefix, as a string (for comparisons with cached keys). */
 export function prefixEndKey(prefix: string): string {
+	// Keys end in an ASCII byte (`/registry/pods/`): its successor, without a UTF-8 round trip per call.
+	const last = prefix.charCodeAt(prefix.length - 1);
+	if (last < 0x7f) return prefix.slice(0, -1) + String.fromCharCode(last + 1);
 	return fromUtf8(prefixEnd(utf8(prefix)));
 }
 
