@@ -10,8 +10,8 @@
  *
  * @module
  */
-import { NodeInfo, podInfoOf, podKey, type PodInfo } from './node-info';
-import { nodeTreeOrder, Snapshot } from './snapshot';
+import { NodeInfo, podInfoLike, podInfoOf, podKey, setImageStates, type PodInfo } from './node-info';
+import { NodeChangeLog, nodeTreeOrder, Snapshot } from './snapshot';
 import type { CSINode, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget, PodSelectingObject, StorageClass } from './types';
 
 type Meta = { metadata: { namespace?: string; name: string } };
@@ -90,6 +90,7 @@ export class SchedulerCache {
 		if (!this.snap || !this.order) {
 			this.order = nodeTreeOrder([...this.nodes.values()]);
 			this.snap = new Snapshot(this.order, objects, this.nominatedMap());
+			this.snap.changes = new NodeChangeLog();
 		} else {
 			const s = this.snap as { -readonly [K in keyof Snapshot]: Snapshot[K] };
 			s.objects = objects;
@@ -152,18 +153,7 @@ export class SchedulerCache {
 
 	/** ImageStateSummary: image size and how many nodes have it, shared by all nodes. */
 	private refreshImages(): void {
-		const images = new Map<string, { size: number; numNodes: number }>();
-		for (const ni of this.nodes.values())
-			for (const img of ni.node.status?.images ?? [])
-				for (const name of img.names ?? []) {
-					const s = images.get(name);
-					if (s) s.numNodes++;
-					else images.set(name, { size: img.sizeBytes ?? 0, numNodes: 1 });
-				}
-		for (const ni of this.nodes.values()) {
-			ni.imageStates = new Map();
-			for (const img of ni.node.status?.images ?? []) for (const name of img.names ?? []) ni.imageStates.set(name, images.get(name)!);
-		}
+		setImageStates([...this.nodes.values()]);
 	}
 
 	// Pods.
@@ -184,7 +174,7 @@ export class SchedulerCache {
 		}
 		this.setNominated(key, undefined);
 		if (cur) this.unplace(key, cur);
-		this.place(key, { node: pod.spec.nodeName, pod, assumed: false });
+		this.place(key, { node: pod.spec.nodeName, pod, assumed: false }, cur && podInfoOf(cur.pod));
 	}
 
 	/** An informer delete: the pod leaves wherever it was counted. */
@@ -201,7 +191,7 @@ export class SchedulerCache {
 		const cur = this.placed.get(key);
 		if (cur) this.unplace(key, cur);
 		this.setNominated(key, undefined);
-		this.place(key, { node, pod: { ...pod, spec: { ...pod.spec, nodeName: node } }, assumed: true });
+		this.place(key, { node, pod: { ...pod, spec: { ...pod.spec, nodeName: node } }, assumed: true }, podInfoOf(pod));
 	}
 
 	/** ForgetPod: the binding failed; the assumed pod leaves its node. */
@@ -211,14 +201,16 @@ export class SchedulerCache {
 		if (cur?.assumed) this.unplace(key, cur);
 	}
 
-	private place(key: string, p: PlacedPod): void {
+	/** `like`: the PodInfo of an earlier copy of the pod, shared when the copies agree (podInfoLike). */
+	private place(key: string, p: PlacedPod, like?: PodInfo): void {
 		this.placed.set(key, p);
 		if (p.assumed) this.assumed.add(key);
 		const ni = this.nodes.get(p.node);
 		if (ni) {
 			const holds = holdsAffinity(ni);
-			ni.addPod(podInfoOf(p.pod));
+			ni.addPod(like ? podInfoLike(p.pod, like) : podInfoOf(p.pod));
 			if (holdsAffinity(ni) !== holds) this.affinityChanged = true;
+			this.logChange(ni);
 		}
 		else {
 			const w = this.waiting.get(p.node) ?? new Map<string, Pod>();
@@ -234,8 +226,16 @@ export class SchedulerCache {
 		const ni = this.nodes.get(p.node);
 		const holds = ni && holdsAffinity(ni);
 		if (!ni?.removePod(p.pod)) this.waiting.get(p.node)?.delete(key);
-		else if (holdsAffinity(ni) !== holds) this.affinityChanged = true;
+		else {
+			if (holdsAffinity(ni) !== holds) this.affinityChanged = true;
+			this.logChange(ni);
+		}
 		this.changed();
+	}
+
+	/** Logs a change of `ni`'s pods for the snapshot that shares it (a node tree about to be rebuilt has no readers left). */
+	private logChange(ni: NodeInfo): void {
+		if (this.order && this.snap?.byName.get(ni.name) === ni) this.snap.changes?.push(ni);
 	}
 
 	private setNominated(key: string, pod: Pod | undefined): void {

@@ -13,7 +13,8 @@
  *
  * @module
  */
-import type { NodeScoreRow, NodeVerdict, SchedulingDecision } from './schedule-one';
+import type { Status } from './framework';
+import { Verdicts, type NodeScoreRow, type NodeVerdict, type SchedulingDecision } from './schedule-one';
 
 export const DECISION_GROUP = 'scheduling.converge.dev';
 export const DECISION_VERSION = 'v1';
@@ -76,6 +77,25 @@ function reasonCounts(nodes: readonly NodeVerdict[]): Array<{ plugin: string; re
 	return [...counts.values()].sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
 }
 
+/**
+ * `reasonCounts` over failed statuses in node order: each distinct status (shared ones fail
+ * thousands of nodes) is expanded once, in the order first met, so the counts and their order are
+ * those of the per-verdict count.
+ */
+function reasonCountsOfStatuses(failed: ReadonlyArray<{ status: Status }>): Array<{ plugin: string; reason: string; count: number }> {
+	const times = new Map<Status, number>();
+	for (const f of failed) times.set(f.status, (times.get(f.status) ?? 0) + 1);
+	const counts = new Map<string, { plugin: string; reason: string; count: number }>();
+	for (const [s, n] of times)
+		for (const reason of s.reasons) {
+			const k = `${s.plugin}\x00${reason}`;
+			const c = counts.get(k);
+			if (c) c.count += n;
+			else counts.set(k, { plugin: s.plugin, reason, count: n });
+		}
+	return [...counts.values()].sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+}
+
 /** The rows kept: all of them, or the top N by total (ties in node order) with the winner's always in. */
 function keptRows(d: SchedulingDecision, full: boolean): NodeScoreRow[] {
 	const score = d.score!;
@@ -83,10 +103,19 @@ function keptRows(d: SchedulingDecision, full: boolean): NodeScoreRow[] {
 	const totals = score.totals ?? score.rows.map((r) => r.total);
 	const rowAt = score.rowAt ?? ((i: number) => score.rows[i]);
 	const nodeAt = score.nodeAt ?? ((i: number) => score.rows[i].node);
-	// A stable sort of indices by total, highest first: only the kept rows are built.
-	const order = totals.map((_, i) => i).sort((a, b) => totals[b] - totals[a]);
-	const top = order.slice(0, RECORD_LIMITS.topScored);
-	const winner = d.winner !== undefined ? order.find((i) => nodeAt(i) === d.winner) : undefined;
+	// The first `topScored` indices of a stable sort by total, highest first (kept sorted while
+	// scanning: equal totals keep node order); only the kept rows are built.
+	const top: number[] = [];
+	const k = RECORD_LIMITS.topScored;
+	for (let i = 0; i < totals.length; i++) {
+		if (top.length === k && totals[i] <= totals[top[k - 1]]) continue;
+		let j = top.length;
+		while (j > 0 && totals[top[j - 1]] < totals[i]) j--;
+		top.splice(j, 0, i);
+		if (top.length > k) top.pop();
+	}
+	let winner: number | undefined;
+	if (d.winner !== undefined) for (let i = 0; i < totals.length && winner === undefined; i++) if (nodeAt(i) === d.winner) winner = i;
 	if (winner !== undefined && !top.includes(winner)) top.push(winner);
 	return top.map(rowAt);
 }
@@ -95,13 +124,26 @@ function keptRows(d: SchedulingDecision, full: boolean): NodeScoreRow[] {
 export function decisionRecord(d: SchedulingDecision, ctx: RecordContext, complete = false): { metadata: { name: string; namespace: string }; [k: string]: unknown } {
 	const counts = { feasible: 0, failed: 0, notEvaluated: 0 };
 	const full = complete || d.numAllNodes <= RECORD_LIMITS.full;
-	// Above `full` nodes only the failed verdicts matter: read them from the evaluated ones, in node order.
-	const failed = full || !d.evaluated ? d.nodes.filter((v) => v.verdict === 'failed') : [...d.evaluated].filter(([, v]) => v.verdict === 'failed').sort((a, b) => a[0] - b[0]).map(([, v]) => v);
-	if (d.evaluated && !full) {
-		for (const v of d.evaluated.values()) if (v.verdict !== 'not-evaluated') counts[v.verdict]++;
+	let verdicts: NodeVerdict[];
+	let reasons: Array<{ plugin: string; reason: string; count: number }>;
+	if (!full && d.evaluated instanceof Verdicts) {
+		// Above `full` nodes only the failed verdicts matter, in node order: counted per status.
+		const ev = d.evaluated;
+		const failed = ev.failedInNodeOrder();
+		counts.feasible = ev.feasibleCount;
+		counts.failed = ev.failedCount;
 		counts.notEvaluated = d.numAllNodes - counts.feasible - counts.failed;
-	} else for (const v of d.nodes) counts[v.verdict === 'not-evaluated' ? 'notEvaluated' : v.verdict]++;
-	const verdicts = full ? d.nodes : failed.slice(0, RECORD_LIMITS.failedSample);
+		verdicts = failed.slice(0, RECORD_LIMITS.failedSample).map((f) => ev.failedVerdictAt(f.at, f.status));
+		reasons = reasonCountsOfStatuses(failed);
+	} else {
+		const failed = full || !d.evaluated ? d.nodes.filter((v) => v.verdict === 'failed') : [...d.evaluated].filter(([, v]) => v.verdict === 'failed').sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+		if (d.evaluated && !full) {
+			for (const v of d.evaluated.values()) if (v.verdict !== 'not-evaluated') counts[v.verdict]++;
+			counts.notEvaluated = d.numAllNodes - counts.feasible - counts.failed;
+		} else for (const v of d.nodes) counts[v.verdict === 'not-evaluated' ? 'notEvaluated' : v.verdict]++;
+		verdicts = full ? d.nodes : failed.slice(0, RECORD_LIMITS.failedSample);
+		reasons = reasonCounts(failed);
+	}
 	const rows = d.score ? keptRows(d, full) : [];
 	const post = d.postFilter;
 	const victims = (post?.details as { chosen?: { victims: Array<{ metadata: { namespace?: string; name: string } }> } } | undefined)?.chosen?.victims;
@@ -126,7 +168,7 @@ export function decisionRecord(d: SchedulingDecision, ctx: RecordContext, comple
 		nodes: { total: d.numAllNodes, toFind: d.numNodesToFind, startIndex: d.startIndex, ...counts, complete: full },
 		...(d.nominatedNode ? { nominatedNode: d.nominatedNode } : {}),
 		preFilter: d.preFilter,
-		filter: { reasons: reasonCounts(failed), verdicts },
+		filter: { reasons, verdicts },
 		...(d.score ? { score: { plugins: d.score.plugins, skipped: d.score.skipped, rows, rowsOmitted: (d.score.totals ?? d.score.rows).length - rows.length } } : {}),
 		...(d.ties ? { ties: d.ties } : {}),
 		...(d.winner ? { winner: d.winner } : {}),

@@ -175,10 +175,11 @@ export class Framework implements FrameworkHandle {
 	 * higher priority counted as running there, then (if that passed) without them.
 	 */
 	runFilterWithNominatedPods(state: CycleState, pod: Pod, node: NodeInfo): Status {
-		const candidates = state.snapshot.nominated.get(node.name);
-		const prio = candidates ? podPriority(pod) : 0;
-		const self = candidates ? podKey(pod) : '';
-		const nominated = candidates?.filter((pi) => podPriority(pi.pod) >= prio && podKey(pi.pod) !== self) ?? [];
+		const candidates = state.snapshot.nominated.size > 0 ? state.snapshot.nominated.get(node.name) : undefined;
+		if (!candidates) return this.runFilter(state, pod, node);
+		const prio = podPriority(pod);
+		const self = podKey(pod);
+		const nominated = candidates.filter((pi) => podPriority(pi.pod) >= prio && podKey(pi.pod) !== self);
 		if (nominated.length > 0) {
 			const withPods = node.clone();
 			for (const pi of nominated) withPods.addPod(pi);
@@ -214,30 +215,40 @@ export class Framework implements FrameworkHandle {
 	}
 
 	runScore(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): ScoreOutcome {
+		const n = nodes.length;
 		const columns: PluginScoreColumn[] = [];
 		const skipped: string[] = [];
-		const totals = new Array<number>(nodes.length).fill(0);
+		const totals = new Array<number>(n).fill(0);
 		// One NodeScore per node, reused by every plugin (plugins keep no reference to them).
-		const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: 0 }));
+		const scores: NodeScore[] = new Array(n);
+		for (let i = 0; i < n; i++) scores[i] = { name: nodes[i].name, score: 0 };
 		for (const p of this.points.score) {
 			if (state.skipScorePlugins.has(p.name)) {
 				skipped.push(p.name);
 				continue;
 			}
-			const raw = new Array<number>(nodes.length);
-			for (let i = 0; i < nodes.length; i++) raw[i] = scores[i].score = p.score!(state, pod, nodes[i]);
-			p.normalizeScore?.(state, pod, scores);
+			const raw = new Array<number>(n);
+			for (let i = 0; i < n; i++) raw[i] = scores[i].score = p.score!(state, pod, nodes[i]);
+			// Without NormalizeScore the normalized column is the raw one (columns are only read).
+			let normalized = raw;
+			if (p.normalizeScore) {
+				p.normalizeScore(state, pod, scores);
+				normalized = new Array<number>(n);
+				for (let i = 0; i < n; i++) normalized[i] = scores[i].score;
+			}
 			const weight = this.weights.get(p.name) ?? 1;
-			for (const s of scores)
-				if (s.score > MAX_NODE_SCORE || s.score < MIN_NODE_SCORE)
+			for (let i = 0; i < n; i++) {
+				const v = normalized[i];
+				if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE)
 					return {
-						status: new Status(Code.Error, [`plugin "${p.name}" returns an invalid score ${s.score}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`]),
+						status: new Status(Code.Error, [`plugin "${p.name}" returns an invalid score ${v}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`]),
 						columns,
 						skipped,
 						totals
 					};
-			scores.forEach((s, i) => (totals[i] += s.score * weight));
-			columns.push({ plugin: p.name, weight, raw, normalized: scores.map((s) => s.score) });
+				totals[i] += v * weight;
+			}
+			columns.push({ plugin: p.name, weight, raw, normalized });
 		}
 		return { status: SUCCESS, columns, skipped, totals };
 	}

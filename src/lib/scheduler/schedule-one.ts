@@ -105,11 +105,106 @@ function failedVerdict(node: string, s: Status): NodeVerdict {
 	return v;
 }
 
+/**
+ * A cycle's verdicts: snapshot position → verdict, in the order they were reached, kept as two
+ * parallel lists (position, failure status or none for feasible) and read as a map. A walk over
+ * hundreds or thousands of nodes then costs two pushes per node; the verdict objects (shared per
+ * node and status) are looked up only when read.
+ */
+export class Verdicts implements ReadonlyMap<number, NodeVerdict> {
+	private readonly at: number[] = [];
+	private readonly statuses: Array<Status | undefined> = [];
+	private index: Map<number, number> | undefined;
+	private built: NodeVerdict[] | undefined;
+	feasibleCount = 0;
+
+	constructor(private readonly snapshot: Snapshot) {}
+
+	/** Records a node's verdict (each position once): feasible without `status`. */
+	add(at: number, status?: Status): void {
+		this.at.push(at);
+		this.statuses.push(status);
+		if (!status) this.feasibleCount++;
+		this.index = undefined;
+	}
+
+	get size(): number {
+		return this.at.length;
+	}
+
+	get failedCount(): number {
+		return this.at.length - this.feasibleCount;
+	}
+
+	private verdict(k: number): NodeVerdict {
+		const built = (this.built ??= []);
+		let v = built[k];
+		if (!v) {
+			const s = this.statuses[k];
+			v = built[k] = s ? failedVerdict(this.snapshot.nodes[this.at[k]].name, s) : this.snapshot.feasible[this.at[k]];
+		}
+		return v;
+	}
+
+	/** The failed nodes in snapshot order: their positions and statuses. */
+	failedInNodeOrder(): Array<{ at: number; status: Status }> {
+		const out: Array<{ at: number; status: Status }> = [];
+		for (let k = 0; k < this.at.length; k++) if (this.statuses[k]) out.push({ at: this.at[k], status: this.statuses[k]! });
+		return out.sort((a, b) => a.at - b.at);
+	}
+
+	/** Node name → failure status, in the order reached, leaving out those failing with `except`. */
+	statusesByName(except?: Status): Map<string, Status> {
+		const out = new Map<string, Status>();
+		for (let k = 0; k < this.at.length; k++) {
+			const s = this.statuses[k];
+			if (s && s !== except) out.set(this.snapshot.nodes[this.at[k]].name, s);
+		}
+		return out;
+	}
+
+	/** The verdict of the node at `at` (reached, failed). */
+	failedVerdictAt(at: number, status: Status): NodeVerdict {
+		return failedVerdict(this.snapshot.nodes[at].name, status);
+	}
+
+	get(at: number): NodeVerdict | undefined {
+		this.index ??= new Map(this.at.map((a, k) => [a, k]));
+		const k = this.index.get(at);
+		return k === undefined ? undefined : this.verdict(k);
+	}
+
+	has(at: number): boolean {
+		return this.get(at) !== undefined;
+	}
+
+	forEach(cb: (v: NodeVerdict, at: number, map: ReadonlyMap<number, NodeVerdict>) => void): void {
+		for (let k = 0; k < this.at.length; k++) cb(this.verdict(k), this.at[k], this);
+	}
+
+	*entries(): MapIterator<[number, NodeVerdict]> {
+		for (let k = 0; k < this.at.length; k++) yield [this.at[k], this.verdict(k)];
+	}
+
+	*keys(): MapIterator<number> {
+		yield* this.at;
+	}
+
+	*values(): MapIterator<NodeVerdict> {
+		for (let k = 0; k < this.at.length; k++) yield this.verdict(k);
+	}
+
+	[Symbol.iterator](): MapIterator<[number, NodeVerdict]> {
+		return this.entries();
+	}
+}
+
 /** selectHost: uniform choice among the top-scored nodes by reservoir sampling. */
-export function selectHost(names: readonly string[], totals: readonly number[], rng: Rng): { winner: string; ties: string[] } {
+export function selectHost(names: readonly string[] | ((i: number) => string), totals: readonly number[], rng: Rng): { winner: string; ties: string[] } {
 	let top = -Infinity;
-	for (const t of totals) if (t > top) top = t;
-	const ties = names.filter((_, i) => totals[i] === top);
+	for (let i = 0; i < totals.length; i++) if (totals[i] > top) top = totals[i];
+	const ties: string[] = [];
+	for (let i = 0; i < totals.length; i++) if (totals[i] === top) ties.push(typeof names === 'function' ? names(i) : names[i]);
 	let winner = ties[0];
 	for (let k = 2; k <= ties.length; k++) if (intn(rng, k) === 0) winner = ties[k - 1];
 	return { winner, ties };
@@ -147,7 +242,7 @@ class Cycle {
 	readonly d: SchedulingDecision;
 	readonly state: CycleState;
 	readonly diagnosis: Diagnosis = { nodeToStatus: new Map() };
-	private readonly verdicts = new Map<number, NodeVerdict>();
+	private readonly verdicts: Verdicts;
 	private readonly all: readonly NodeInfo[];
 
 	constructor(
@@ -157,6 +252,7 @@ class Cycle {
 		private readonly opts: CycleOptions
 	) {
 		this.all = snapshot.nodes;
+		this.verdicts = new Verdicts(snapshot);
 		const start = (opts.nextStartNodeIndex ?? 0) % Math.max(this.all.length, 1);
 		this.d = {
 			pod: { namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}) },
@@ -179,7 +275,7 @@ class Cycle {
 			configurable: true,
 			get() {
 				const all: NodeVerdict[] = snapshot.notEvaluated.slice();
-				for (const [i, v] of verdicts) all[i] = v;
+				verdicts.forEach((v, i) => (all[i] = v));
 				Object.defineProperty(d, 'nodes', { value: all, enumerable: true, writable: true, configurable: true });
 				return all;
 			}
@@ -195,11 +291,6 @@ class Cycle {
 		return this.d;
 	}
 
-	/** `at`: the node's position in the snapshot when the caller knows it. */
-	private setVerdict(v: NodeVerdict, at = this.snapshot.position.get(v.node)!): void {
-		this.verdicts.set(at, v);
-	}
-
 	run(): SchedulingDecision {
 		if (this.all.length === 0) return this.fail(ERR_NO_NODES_AVAILABLE, 'SchedulerError');
 		const pre = this.fw.runPreFilter(this.state, this.pod);
@@ -211,6 +302,8 @@ class Cycle {
 			if (walked instanceof Status) return this.fail(walked.message(), 'SchedulerError');
 			feasible = walked;
 			if (feasible.length === 0) {
+				// Diagnosis.NodeToStatus: the walk's failures (not the PreFilter subset's absent nodes), in walk order.
+				this.diagnosis.nodeToStatus = this.verdicts.statusesByName(this.diagnosis.absentNodesStatus);
 				const statuses = new Map(this.diagnosis.nodeToStatus);
 				const absent = this.diagnosis.absentNodesStatus;
 				if (absent) for (const n of this.all) if (!statuses.has(n.name)) statuses.set(n.name, absent);
@@ -226,7 +319,7 @@ class Cycle {
 		this.d.preFilter.rejectedBy = s.plugin;
 		this.d.preFilter.message = s.message();
 		this.diagnosis.preFilterMsg = s.message();
-		for (const n of this.all) this.setVerdict(failedVerdict(n.name, s));
+		for (let i = 0; i < this.all.length; i++) this.verdicts.add(i, s);
 		return this.unschedulable(new Map(this.all.map((n) => [n.name, s])));
 	}
 
@@ -238,7 +331,7 @@ class Cycle {
 		const s = this.fw.runFilterWithNominatedPods(this.state, this.pod, ni);
 		this.d.nominatedNode = { node: ni.name, passed: s.isSuccess() };
 		if (!s.isSuccess()) return [];
-		this.setVerdict({ node: ni.name, verdict: 'feasible' });
+		this.verdicts.add(this.snapshot.position.get(ni.name)!);
 		return [ni];
 	}
 
@@ -250,7 +343,7 @@ class Cycle {
 			nodes = this.all.filter((n) => pre.nodeNames!.has(n.name));
 			const absent = new Status(Code.UnschedulableAndUnresolvable, [`node(s) didn't satisfy plugin(s) [${[...pre.pluginsWithNodes].sort().join(' ')}]`]);
 			this.diagnosis.absentNodesStatus = absent;
-			for (const n of this.all) if (!pre.nodeNames.has(n.name)) this.setVerdict(failedVerdict(n.name, absent));
+			for (let i = 0; i < this.all.length; i++) if (!pre.nodeNames.has(this.all[i].name)) this.verdicts.add(i, absent);
 		}
 		const pct = this.fw.profile.percentageOfNodesToScore ?? this.opts.percentageOfNodesToScore ?? 0;
 		const toFind = this.fw.points.score.length === 0 ? 1 : numFeasibleNodesToFind(pct, nodes.length);
@@ -267,13 +360,12 @@ class Cycle {
 			processed++;
 			if (s.isSuccess()) {
 				feasible.push(ni);
-				this.setVerdict(this.snapshot.feasible[at], at);
+				this.verdicts.add(at);
 			} else if (!s.isRejected()) {
 				this.d.nextStartNodeIndex = (start + processed) % this.all.length;
 				return s;
 			} else {
-				this.diagnosis.nodeToStatus.set(ni.name, s);
-				this.setVerdict(failedVerdict(ni.name, s), at);
+				this.verdicts.add(at, s);
 			}
 		}
 		this.d.nextStartNodeIndex = (start + processed) % this.all.length;
@@ -295,11 +387,7 @@ class Cycle {
 			this.d.score = scoreSection(this.fw.scorePlugins(), feasible, out);
 			totals = out.totals;
 		}
-		const sel = selectHost(
-			feasible.map((n) => n.name),
-			totals,
-			this.opts.rng
-		);
+		const sel = selectHost((i) => feasible[i].name, totals, this.opts.rng);
 		this.d.winner = sel.winner;
 		this.d.ties = sel.ties;
 		return undefined;

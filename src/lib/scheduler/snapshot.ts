@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { NodeInfo, podInfoOf, type PodInfo } from './node-info';
+import { NodeInfo, podInfoOf, setImageStates, type PodInfo } from './node-info';
 import type {
 	CSINode,
 	Namespace,
@@ -69,6 +69,40 @@ function isTerminal(pod: Pod): boolean {
 	return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
+/** Most entries a change log keeps; a reader further behind recounts everything once. */
+const CHANGE_LOG_MAX = 4096;
+
+/**
+ * The NodeInfos of a snapshot whose pods changed, in order (the cache appends one per pod placed
+ * or removed): what the real cache's most-recently-updated-first node list and generation
+ * numbers give UpdateSnapshot, here for the counts kept across cycles (topology-counts.ts), so
+ * they recount the nodes that changed instead of checking every node.
+ */
+export class NodeChangeLog {
+	private entries: NodeInfo[] = [];
+	private base = 0;
+
+	/** The position after the last entry: what a reader keeps to ask for later changes. */
+	get end(): number {
+		return this.base + this.entries.length;
+	}
+
+	push(ni: NodeInfo): void {
+		if (this.entries.length >= CHANGE_LOG_MAX) {
+			this.base += this.entries.length;
+			this.entries = [];
+		}
+		this.entries.push(ni);
+	}
+
+	/** Calls `fn` for each node changed since `from` (an earlier `end`); false when that is no longer known. */
+	forEachSince(from: number, fn: (ni: NodeInfo) => void): boolean {
+		if (from < this.base) return false;
+		for (let i = from - this.base; i < this.entries.length; i++) fn(this.entries[i]);
+		return true;
+	}
+}
+
 export class Snapshot {
 	readonly byName: Map<string, NodeInfo>;
 	/** Node name → position in `nodes`. */
@@ -79,6 +113,11 @@ export class Snapshot {
 	readonly feasible: ReadonlyArray<{ node: string; verdict: 'feasible' }>;
 	readonly havePodsWithAffinity: NodeInfo[];
 	readonly havePodsWithRequiredAntiAffinity: NodeInfo[];
+	/**
+	 * Set when one owner (the cache) changes these NodeInfos in place and logs every change; absent
+	 * for snapshots built whole (then readers compare every node's `generation`).
+	 */
+	changes?: NodeChangeLog;
 
 	constructor(
 		/** In node tree order. */
@@ -140,16 +179,7 @@ export function createSnapshot(state: ClusterState): Snapshot {
 			nominated.set(pod.status.nominatedNodeName, list);
 		}
 	}
-	const images = new Map<string, { size: number; numNodes: number }>();
-	for (const n of state.nodes)
-		for (const img of n.status?.images ?? [])
-			for (const name of img.names ?? []) {
-				const s = images.get(name);
-				if (s) s.numNodes++;
-				else images.set(name, { size: img.sizeBytes ?? 0, numNodes: 1 });
-			}
-	for (const ni of infos)
-		for (const img of ni.node.status?.images ?? []) for (const name of img.names ?? []) ni.imageStates.set(name, images.get(name)!);
+	setImageStates(infos);
 	const key = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
 	return new Snapshot(
 		nodeTreeOrder(infos),

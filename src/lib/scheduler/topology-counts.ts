@@ -35,16 +35,25 @@ class Counter implements DomainCounts {
 	private readonly domains: string[] = [];
 	private readonly gens: number[] = [];
 	private readonly shares: number[] = [];
+	/** Node position → index into the lists above (−1: not counted). */
+	private readonly slot: Int32Array;
+	private readonly nodes: readonly NodeInfo[];
+	/** Where in the snapshot's change log the last look ended. */
+	private seen: number;
 
 	constructor(
-		private readonly nodes: readonly NodeInfo[],
+		private readonly snap: Snapshot,
 		domainOf: DomainOf,
 		private readonly count: (ni: NodeInfo) => number
 	) {
+		const nodes = (this.nodes = snap.nodes);
+		this.slot = new Int32Array(nodes.length).fill(-1);
+		this.seen = snap.changes?.end ?? 0;
 		for (let i = 0; i < nodes.length; i++) {
 			const d = domainOf(nodes[i]);
 			if (d === undefined) continue;
 			const n = count(nodes[i]);
+			this.slot[i] = this.at.length;
 			this.at.push(i);
 			this.domains.push(d);
 			this.gens.push(nodes[i].generation);
@@ -54,21 +63,31 @@ class Counter implements DomainCounts {
 		}
 	}
 
-	/** Recounts the nodes whose pods changed since the last look. */
+	/** Recounts the nodes whose pods changed since the last look (those logged, or else every node). */
 	refresh(): this {
-		const { nodes, at, gens } = this;
-		for (let j = 0; j < at.length; j++) {
-			const ni = nodes[at[j]];
-			if (ni.generation === gens[j]) continue;
-			gens[j] = ni.generation;
-			const n = this.count(ni);
-			const delta = n - this.shares[j];
-			if (delta === 0) continue;
-			this.shares[j] = n;
-			this.counts.set(this.domains[j], this.counts.get(this.domains[j])! + delta);
-			this.total += delta;
+		const log = this.snap.changes;
+		if (log) {
+			const logged = log.forEachSince(this.seen, (ni) => {
+				const j = this.slot[this.snap.position.get(ni.name)!];
+				if (j >= 0) this.recount(j);
+			});
+			this.seen = log.end;
+			if (logged) return this;
 		}
+		for (let j = 0; j < this.at.length; j++) this.recount(j);
 		return this;
+	}
+
+	private recount(j: number): void {
+		const ni = this.nodes[this.at[j]];
+		if (ni.generation === this.gens[j]) return;
+		this.gens[j] = ni.generation;
+		const n = this.count(ni);
+		const delta = n - this.shares[j];
+		if (delta === 0) return;
+		this.shares[j] = n;
+		this.counts.set(this.domains[j], this.counts.get(this.domains[j])! + delta);
+		this.total += delta;
 	}
 }
 
@@ -87,12 +106,12 @@ function memoOf(snap: Snapshot): Map<string, Counter> {
  * afresh, nothing kept); `count` counts one node's matching pods.
  */
 export function domainCounts(snap: Snapshot, key: string | undefined, domainOf: DomainOf, count: (ni: NodeInfo) => number): DomainCounts {
-	if (key === undefined) return new Counter(snap.nodes, domainOf, count);
+	if (key === undefined) return new Counter(snap, domainOf, count);
 	const memo = memoOf(snap);
 	const c = memo.get(key);
 	if (c) return c.refresh();
 	if (memo.size >= MAX_MEMOS) memo.clear();
-	const fresh = new Counter(snap.nodes, domainOf, count);
+	const fresh = new Counter(snap, domainOf, count);
 	memo.set(key, fresh);
 	return fresh;
 }
@@ -147,10 +166,15 @@ class TermIndex {
 	readonly groups = new Map<string, TermGroup>();
 	private readonly gens: number[];
 	private readonly shares: Share[][];
+	private readonly nodes: readonly NodeInfo[];
+	/** Where in the snapshot's change log the last look ended. */
+	private seen: number;
 
-	constructor(private readonly nodes: readonly NodeInfo[]) {
-		this.gens = nodes.map((n) => n.generation);
-		this.shares = nodes.map((ni) => this.add(ni));
+	constructor(private readonly snap: Snapshot) {
+		this.nodes = snap.nodes;
+		this.seen = snap.changes?.end ?? 0;
+		this.gens = this.nodes.map((n) => n.generation);
+		this.shares = this.nodes.map((ni) => this.add(ni));
 	}
 
 	private add(ni: NodeInfo): Share[] {
@@ -184,16 +208,25 @@ class TermIndex {
 		}
 	}
 
+	/** Re-adds the nodes whose pods changed since the last look (those logged, or else every node). */
 	refresh(): this {
-		for (let i = 0; i < this.nodes.length; i++) {
-			const ni = this.nodes[i];
-			if (ni.generation === this.gens[i]) continue;
-			this.gens[i] = ni.generation;
-			for (const s of this.shares[i]) this.apply(this.groups.get(s.group)!, s, -1);
-			this.shares[i] = this.add(ni);
+		const log = this.snap.changes;
+		let logged = false;
+		if (log) {
+			logged = log.forEachSince(this.seen, (ni) => this.readd(this.snap.position.get(ni.name)!));
+			this.seen = log.end;
 		}
+		if (!logged) for (let i = 0; i < this.nodes.length; i++) this.readd(i);
 		for (const [k, g] of this.groups) if (g.size === 0) this.groups.delete(k);
 		return this;
+	}
+
+	private readd(i: number): void {
+		const ni = this.nodes[i];
+		if (ni.generation === this.gens[i]) return;
+		this.gens[i] = ni.generation;
+		for (const s of this.shares[i]) this.apply(this.groups.get(s.group)!, s, -1);
+		this.shares[i] = this.add(ni);
 	}
 }
 
@@ -206,7 +239,7 @@ const termIndexes = new WeakMap<Snapshot, TermIndex>();
 export function matchingTermGroups(snap: Snapshot, pod: Pod, podNs: Record<string, string> | undefined, kinds: readonly TermKind[]): TermGroup[] {
 	let idx = termIndexes.get(snap);
 	if (idx) idx.refresh();
-	else termIndexes.set(snap, (idx = new TermIndex(snap.nodes)));
+	else termIndexes.set(snap, (idx = new TermIndex(snap)));
 	const out: TermGroup[] = [];
 	for (const g of idx.groups.values()) if (g.size > 0 && kinds.includes(g.kind) && termMatches(g.term, pod, podNs)) out.push(g);
 	return out;

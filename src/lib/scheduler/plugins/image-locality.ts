@@ -6,7 +6,7 @@
  */
 import { MAX_NODE_SCORE, type Plugin } from '../framework';
 import { idiv } from '../helpers';
-import type { NodeInfo } from '../node-info';
+import { NO_IMAGES, type NodeInfo } from '../node-info';
 import type { Pod } from '../types';
 
 export const NAME = 'ImageLocality';
@@ -32,7 +32,7 @@ function imagesOf(pod: Pod): string[] {
 
 /** Σ over init and app containers of size × (nodes having it / all nodes), truncated per image. */
 export function sumImageScores(node: NodeInfo, pod: Pod, totalNumNodes: number): number {
-	if (node.imageStates.size === 0) return 0;
+	if (node.imageStates === NO_IMAGES || node.imageStates.size === 0) return 0;
 	let sum = 0;
 	for (const name of imagesOf(pod)) {
 		const st = name ? node.imageStates.get(name) : undefined;

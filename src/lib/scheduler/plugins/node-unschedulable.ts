@@ -15,7 +15,7 @@ export function create(): Plugin {
 	return {
 		name: NAME,
 		filter(_state, pod, node) {
-			if (!node.node.spec?.unschedulable) return SUCCESS;
+			if (!node.unschedulable) return SUCCESS;
 			if (toleratesAny(pod.spec.tolerations, { key: TAINT_NODE_UNSCHEDULABLE, effect: 'NoSchedule' })) return SUCCESS;
 			return new Status(Code.UnschedulableAndUnresolvable, [ERR_REASON_UNSCHEDULABLE]);
 		},

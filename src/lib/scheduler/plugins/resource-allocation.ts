@@ -7,8 +7,8 @@
  */
 import { MAX_NODE_SCORE } from '../framework';
 import { idiv } from '../helpers';
-import type { NodeInfo } from '../node-info';
-import { CPU, EPHEMERAL_STORAGE, MEMORY, isScalarResource, podRequests } from '../resources';
+import { podInfoOf, type NodeInfo } from '../node-info';
+import { CPU, EPHEMERAL_STORAGE, MEMORY, isScalarResource } from '../resources';
 import type { Pod } from '../types';
 
 export interface ResourceSpec {
@@ -23,8 +23,9 @@ export const DEFAULT_RESOURCES: ResourceSpec[] = [
 
 /** Requests of the pod for each scored resource; 100m/200Mi defaults unless `useRequested`. */
 export function podScoringRequests(pod: Pod, resources: readonly ResourceSpec[], useRequested: boolean): number[] {
-	const reqs = podRequests(pod, !useRequested);
-	return resources.map((r) => reqs.get(r.name) ?? 0);
+	// The defaults only ever change cpu and memory: the pod's PodInfo has both views.
+	const pi = podInfoOf(pod);
+	return resources.map((r) => (useRequested ? (pi.requests.get(r.name) ?? 0) : r.name === CPU ? pi.nonZeroCpu : r.name === MEMORY ? pi.nonZeroMemory : (pi.requests.get(r.name) ?? 0)));
 }
 
 /**
@@ -36,11 +37,11 @@ function allocatableAndRequested(node: NodeInfo, resource: string, podRequest: n
 	req[i] = 0;
 	if (podRequest === 0 && isScalarResource(resource) && resource !== EPHEMERAL_STORAGE) return;
 	if (resource === CPU) {
-		alloc[i] = node.allocatable.get(CPU) ?? 0;
-		req[i] = (useRequested ? (node.requested.get(CPU) ?? 0) : node.nonZeroCpu) + podRequest;
+		alloc[i] = node.allocatableMilliCPU;
+		req[i] = (useRequested ? node.requestedMilliCPU : node.nonZeroCpu) + podRequest;
 	} else if (resource === MEMORY) {
-		alloc[i] = node.allocatable.get(MEMORY) ?? 0;
-		req[i] = (useRequested ? (node.requested.get(MEMORY) ?? 0) : node.nonZeroMemory) + podRequest;
+		alloc[i] = node.allocatableMemory;
+		req[i] = (useRequested ? node.requestedMemory : node.nonZeroMemory) + podRequest;
 	} else if (node.allocatable.has(resource)) {
 		alloc[i] = node.allocatable.get(resource)!;
 		req[i] = (node.requested.get(resource) ?? 0) + podRequest;

@@ -29,6 +29,7 @@ export function create(): Plugin {
 	return {
 		name: NAME,
 		filter(_state, pod, node) {
+			if (node.taints.length === 0) return SUCCESS;
 			const taint = firstUntoleratedTaint(node.node, pod.spec.tolerations, doNotScheduleTaint);
 			if (!taint) return SUCCESS;
 			return new Status(Code.UnschedulableAndUnresolvable, [untoleratedTaintReason(taint)]);
@@ -40,7 +41,7 @@ export function create(): Plugin {
 			return SUCCESS;
 		},
 		score(state, _pod, node) {
-			return countIntolerablePreferNoSchedule(node.node.spec?.taints ?? [], state.read(preScoreKey) ?? []);
+			return node.taints.length === 0 ? 0 : countIntolerablePreferNoSchedule(node.taints, state.read(preScoreKey) ?? []);
 		},
 		normalizeScore(_state, _pod, scores) {
 			defaultNormalizeScore(scores, true);
