@@ -120,7 +120,11 @@ spec:
 		await clock({ action: 'step', seconds: Math.max(0, Math.floor((due - time) / 1000) - 2) });
 		await new Promise((r) => setTimeout(r, 300));
 		expect(await jobs()).toEqual([]);
-		await clock({ action: 'step', seconds: 3 });
+		// Then past it by at least a second: the controller wakes 100 ms after the scheduled time
+		// (kube's nextScheduleDelta), and whole-second steps from a clock paused mid-second could
+		// otherwise stop between the two.
+		const { time: before } = (await (await k.api(`/api/rooms/${k.roomId}/clock`)).json()) as { time: number };
+		await clock({ action: 'step', seconds: Math.ceil((due + 1000 - before) / 1000) });
 		await eventually(async () => (await jobs()).length === 1, 'the first Job', 30_000);
 		const [job] = await jobs();
 		expect(job.metadata.name).toBe(`tick-${due / 60_000}`);
