@@ -113,7 +113,11 @@ async function serve(req: IncomingMessage, res: ServerResponse, url: URL, rooms:
 	// for them, as kube-apiserver is for its clients during shutdown (not a credentials problem).
 	if (!room && internal) throw new KubeError(503, 'ServiceUnavailable', `room ${roomId} is unloading`, {});
 	const role = room ? roleOf(room.meta, bearerToken(req)) : undefined;
-	if (!room || !role) throw unauthorized();
+	if (!room || !role) {
+		// kube-apiserver logs "Unable to authenticate the request"; a known room refusing a caller is worth a line.
+		if (room) config.log(`kube API: unable to authenticate ${req.method} ${url.pathname}: ${bearerToken(req) ? 'token of no role in this room' : 'no bearer token'} (${(req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http'})`);
+		throw unauthorized();
+	}
 	const method = (req.method ?? 'GET').toUpperCase();
 	const info = parseRequestInfo(method, decodeSegments(rest.join('/')), url.searchParams);
 	apiMetrics(room).track(req, res, info.kind === 'resource' ? info.verb : 'get');

@@ -67,7 +67,8 @@ export function selfSignedCertificate(commonName: string, names: string[], years
 	const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 	const name = seq(set(seq(oid('2.5.4.3'), utf8(commonName))));
 	const serial = randomBytes(16);
-	serial[0] &= 0x7f;
+	// Positive and minimally encoded: DER (and Go's crypto/x509, kubectl's) refuses a leading zero byte.
+	serial[0] = (serial[0] & 0x7f) | 0x40;
 	const sans = names.map((n) => (isIP(n) ? tlv(0x87, ipBytes(n)) : tlv(0x82, Buffer.from(n, 'ascii'))));
 	const extensions = seq(
 		seq(oid('2.5.29.19'), bool(true), octets(seq(bool(true)))),

@@ -28,13 +28,13 @@ export function api(k: KubeRoom) {
 		/** Applies YAML with kubectl; throws on a non-zero exit. */
 		async apply(yaml: string): Promise<void> {
 			const r = await k.kubectl(['apply', '-f', '-'], { input: yaml });
-			if (r.code !== 0) throw new Error(`kubectl apply: ${r.stderr}`);
+			if (r.code !== 0) throw new Error(`kubectl apply: ${r.stderr}\nserver log:\n${k.logTail()}`);
 		},
 		/** A Node with allocatable cpu/memory/pods, as a kubelet would report it. */
 		async node(name: string, cpu: string, opts: { labels?: Record<string, string>; taints?: Obj[]; memory?: string } = {}): Promise<void> {
 			const labels = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...opts.labels };
 			const r = await k.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels }, spec: { taints: opts.taints } }) });
-			if (r.code !== 0) throw new Error(`node ${name}: ${r.stderr}`);
+			if (r.code !== 0) throw new Error(`node ${name}: ${r.stderr}\nserver log:\n${k.logTail()}`);
 			const res = { cpu, memory: opts.memory ?? '4Gi', pods: '110' };
 			const p = await k.kubectl(['patch', 'node', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { capacity: res, allocatable: res } })]);
 			if (p.code !== 0) throw new Error(`node ${name} status: ${p.stderr}`);

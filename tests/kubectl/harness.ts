@@ -35,6 +35,8 @@ export interface KubeRoom {
 	spawnKubectl(args: string[]): { proc: ChildProcess; output: () => string; kill: () => Promise<void> };
 	/** `fetch` on the app's port with a bearer token. */
 	api(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
+	/** The server's last log lines. */
+	logTail(): string;
 	stop(): Promise<void>;
 }
 
@@ -51,7 +53,10 @@ export async function startKubeRoom(opts: { controllers?: string; starter?: stri
 	// The kubectl and clients projects test the API server alone (CONTROLLERS=none in their vitest
 	// project, like kube-apiserver's integration tests); tests/controlplane runs the whole cluster.
 	const controllers = opts.controllers ?? process.env.CONTROLLERS ?? '*';
-	const config: Config = { ...configFromEnv({}), host: '127.0.0.1', port: 0, etcdPort: 0, dataDir: join(dir, 'data'), log: () => {}, controllers };
+	// The server's last log lines, for the message of a failing setup (an intermittent 401 is unexplained).
+	const logTail: string[] = [];
+	const log = (m: string) => void (logTail.push(m) > 50 && logTail.shift());
+	const config: Config = { ...configFromEnv({}), host: '127.0.0.1', port: 0, etcdPort: 0, dataDir: join(dir, 'data'), log, controllers };
 	const converge = await createConverge(config);
 	const sockets = new Set<Socket>();
 	const http: Server = createServer((req, res) => converge.handle(req, res, () => void res.writeHead(404).end()));
@@ -125,6 +130,7 @@ export async function startKubeRoom(opts: { controllers?: string; starter?: stri
 		kubectl,
 		spawnKubectl,
 		api,
+		logTail: () => logTail.join('\n'),
 		async stop() {
 			for (const c of children) c.kill('SIGKILL');
 			await converge.close();
