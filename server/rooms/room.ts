@@ -197,13 +197,19 @@ export class Room implements RoomLink {
 
 	/** The display name a participant publishes in awareness (for the meta's record of roles). */
 	participantName(participant: string): string | undefined {
-		const states = this.awareness.getStates();
 		for (const c of this.conns) {
-			if (c.participant !== participant) continue;
-			for (const id of c.clientIds) {
-				const name = (states.get(id) as { user?: { name?: unknown } } | undefined)?.user?.name;
-				if (typeof name === 'string') return name;
-			}
+			const name = c.participant === participant ? this.awarenessName(c) : undefined;
+			if (name !== undefined) return name;
+		}
+		return undefined;
+	}
+
+	/** The first display name the connection's awareness clients publish. */
+	private awarenessName(conn: Connection): string | undefined {
+		const states = this.awareness.getStates();
+		for (const id of conn.clientIds) {
+			const name = (states.get(id) as { user?: { name?: unknown } } | undefined)?.user?.name;
+			if (typeof name === 'string') return name;
 		}
 		return undefined;
 	}
@@ -283,9 +289,7 @@ export class Room implements RoomLink {
 	/** The display name of the person behind a transaction origin (a connection's awareness); undefined for the server. */
 	editorName(origin: unknown): string | undefined {
 		if (!(origin instanceof Connection)) return undefined;
-		const states = this.awareness.getStates();
-		const name = [...origin.clientIds].map((id) => (states.get(id) as { user?: { name?: unknown } } | undefined)?.user?.name).find((n) => typeof n === 'string');
-		return (name as string | undefined) ?? 'anonymous';
+		return this.awarenessName(origin) ?? 'anonymous';
 	}
 
 	/** Remembers the connection's user as the last editor of the files the transaction changed. */
