@@ -13,7 +13,7 @@ import { badRequest, forbidden, internalError, KubeError, pathNotFound, unauthor
 import { BUILTIN_SET } from '../../src/lib/kube/resources';
 import { parseRequestInfo, type ResourceRequest } from '../../src/lib/kube/request-info';
 import { bearerToken } from '../http/respond';
-import { roleOf } from '../rooms/meta';
+import { roleOf, serviceCIDROf } from '../rooms/meta';
 import { isInternalRequest } from '../controllers/runtime/internal-call';
 import type { RoomRegistry } from '../rooms/registry';
 import type { Room } from '../rooms/room';
@@ -60,7 +60,7 @@ function apiOf(room: Room): Promise<RoomApi> {
 		const storage = new ObjectStorage(room.store);
 		p = storage.revision().then(async (revision) => {
 			const rng = room.time.rng.fork(`apiserver@${revision}`);
-			await bootstrapRoom(storage, room.time.clock, () => uuidV4(rng), room.meta.serviceCIDR);
+			await bootstrapRoom(storage, room.time.clock, () => uuidV4(rng), serviceCIDROf(room.meta));
 			return { storage, ids: new IdentitySource(room.meta.seed ?? 0, revision, () => room.time.clock.now()) };
 		});
 		p.catch(() => apis.delete(room));

@@ -23,7 +23,7 @@ import type { RoomRegistry } from '../rooms/registry';
 import type { Room } from '../rooms/room';
 import { roomProxy } from './component';
 import { listAt, PROXY_CONFIG_LIST } from './lists';
-import { DEFAULT_SERVICE_CIDR } from '../../src/lib/kube/ip-range';
+import { serviceCIDROf } from '../rooms/meta';
 import { handleTraceApi } from './trace';
 import type { RoomRequest } from '../rooms/room-request';
 
@@ -48,7 +48,7 @@ export async function handleProxyApi({ req, res, url, parts, room, rooms, config
 	const t = tables.nodeTable(nodeName);
 	if (!t) throw new StatusError(404, 'NotFound', `nodes "${nodeName}" not found`);
 	if (format === 'json') return sendJson(res, 200, tableJson(t)), true;
-	const opts = { tables: table ? [table as 'nat' | 'filter'] : undefined, serviceCIDRs: [room.meta.serviceCIDR ?? DEFAULT_SERVICE_CIDR] };
+	const opts = { tables: table ? [table as 'nat' | 'filter'] : undefined, serviceCIDRs: [serviceCIDROf(room.meta)] };
 	let text = renderRules(t, format, opts);
 	if (diffFrom !== undefined) {
 		const before = (await at(diffFrom)).nodeTable(nodeName);

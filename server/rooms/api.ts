@@ -27,13 +27,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileTexts, findEntry, listEntries, textsOf } from '../../src/lib/collab/files';
 import type { Role } from '../../src/lib/collab/protocol';
 import { STARTERS } from '../../src/lib/rooms/starters';
-import { DEFAULT_SERVICE_CIDR } from '../../src/lib/kube/ip-range';
 import { readJson, requestOrigin, sendJson, StatusError } from '../http/respond';
 import { deniedMessage } from '../../src/lib/rooms/permissions';
 import { createEntry, deleteEntry, renameEntry } from '../collab/file-ops';
 import type { RoomRegistry } from './registry';
 import type { Room } from './room';
-import { isLocked, writeMeta } from './meta';
+import { isLocked, serviceCIDROf, writeMeta } from './meta';
 import { join } from 'node:path';
 import { authorize, linkRole, requireCan } from './authorize';
 import { handleWorkshopApi } from './workshop-api';
@@ -79,7 +78,7 @@ function describe(room: Room, role: Role, origin: string, shown: Role = role) {
 		name: room.meta.name,
 		starter: room.meta.starter,
 		created: room.meta.created,
-		serviceCIDR: room.meta.serviceCIDR ?? DEFAULT_SERVICE_CIDR,
+		serviceCIDR: serviceCIDROf(room.meta),
 		role,
 		tokens: visibleTokens(room, shown),
 		links: roomLinks(origin, room, shown),

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { DEFAULT_SERVICE_CIDR } from '../../src/lib/kube/ip-range';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -40,6 +41,9 @@ export interface RoomMeta {
 	/** Created before the facilitator role: editors (who could do everything then) also get the facilitator link. */
 	editorsFacilitate?: boolean;
 }
+
+/** The room's service range: its own, or kubeadm's default. */
+export const serviceCIDROf = (meta: RoomMeta): string => meta.serviceCIDR ?? DEFAULT_SERVICE_CIDR;
 
 /** 128-bit room id, URL-safe (22 characters). */
 export function newRoomId(): string {

@@ -19,6 +19,7 @@ import type { Config } from '../config';
 import { StatusError } from '../http/respond';
 import type { RoomRegistry } from './registry';
 import type { Room } from './room';
+import { serviceCIDROf } from './meta';
 
 const running = new WeakSet<Room>();
 
@@ -42,7 +43,7 @@ async function reset(room: Room, rooms: RoomRegistry, config: Config): Promise<{
 	const storage = new ObjectStorage(room.store);
 	const revision = await storage.revision();
 	const rng = room.time.rng.fork(`reset@${revision}`);
-	await bootstrapRoom(storage, room.time.clock, () => uuidV4(rng), room.meta.serviceCIDR);
+	await bootstrapRoom(storage, room.time.clock, () => uuidV4(rng), serviceCIDROf(room.meta));
 	if (plane) startControlPlane(room, rooms, config);
 	return { deleted, revision: await storage.revision() };
 }
