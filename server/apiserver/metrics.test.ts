@@ -17,14 +17,17 @@ describe('API server metrics', () => {
 		m.start('kubectl', 'get')(200);
 		m.start('kubectl', 'create')(409);
 		const endWatch = m.start('kubectl', 'watch');
+		const endList = m.start('kubectl', 'list');
 		let s = m.snapshot();
-		expect(s.clients.kubectl).toMatchObject({ requests: 3, errors: 1, finished: 2, watches: 1, verbs: { get: 1, create: 1, watch: 1 } });
+		expect(s.clients.kubectl).toMatchObject({ requests: 4, errors: 1, finished: 2, watches: 1, verbs: { get: 1, create: 1, watch: 1, list: 1 } });
+		// A watch is long-running: kube-apiserver does not count it in flight.
 		expect(s.inflight).toBe(1);
+		endList(200);
 		endWatch(200);
 		endWatch(200);
 		s = m.snapshot();
 		expect(s.clients.kubectl.watches).toBe(0);
-		expect(s.clients.kubectl.finished).toBe(2);
+		expect(s.clients.kubectl.finished).toBe(3);
 		expect(s.inflight).toBe(0);
 	});
 });

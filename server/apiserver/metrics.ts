@@ -40,14 +40,15 @@ export class ApiMetrics {
 		counters.requests++;
 		counters.verbs[verb] = (counters.verbs[verb] ?? 0) + 1;
 		const watch = verb === 'watch';
+		// Like kube-apiserver's apiserver_current_inflight_requests: long-running requests (watches) are not in flight.
 		if (watch) counters.watches++;
-		this.inflight++;
+		else this.inflight++;
 		const t0 = performance.now();
 		let ended = false;
 		return (status) => {
 			if (ended) return;
 			ended = true;
-			this.inflight--;
+			if (!watch) this.inflight--;
 			if (status >= 400) counters.errors++;
 			if (watch) counters.watches--;
 			else {
