@@ -114,8 +114,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, url: URL, rooms:
 	if (!room && internal) throw new KubeError(503, 'ServiceUnavailable', `room ${roomId} is unloading`, {});
 	const role = room ? roleOf(room.meta, bearerToken(req)) : undefined;
 	if (!room || !role) {
-		// kube-apiserver logs "Unable to authenticate the request"; a known room refusing a caller is worth a line.
-		if (room) config.log(`kube API: unable to authenticate ${req.method} ${url.pathname}: ${bearerToken(req) ? 'token of no role in this room' : 'no bearer token'} (${(req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http'})`);
+		// kube-apiserver logs "Unable to authenticate the request"; so do we, with why (an unknown room included).
+		const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http';
+		const why = !room ? `no room ${roomId} on this server` : bearerToken(req) ? 'token of no role in this room' : 'no bearer token';
+		config.log(`kube API: unable to authenticate ${req.method} ${url.pathname}: ${why} (${scheme})`);
 		throw unauthorized();
 	}
 	const method = (req.method ?? 'GET').toUpperCase();
