@@ -22,6 +22,8 @@ import { join } from 'node:path';
 import { createConverge } from '../server/app';
 import { configFromEnv } from '../server/config';
 import { row, writeReport, type Row } from './lib/report';
+import { apiMetrics } from '../server/apiserver/metrics';
+import { CLIENT_FAILURES } from '../server/controllers/runtime/http-client';
 
 const NODES = Number(process.env.NODES ?? 1000);
 const REPLICAS = Number(process.env.REPLICAS ?? 10_000);
@@ -84,6 +86,22 @@ interface Phase {
 	done: boolean;
 	ready: number;
 	writesPerSec: number;
+	/** 409 Conflicts the control plane's clients got during the phase. */
+	conflicts: number;
+}
+
+/** 409s of the control plane's clients so far, by `<user agent> <method>`. */
+function conflicts(): Map<string, number> {
+	const out = new Map<string, number>();
+	// The user agent's service account (or first word) names the client.
+	for (const [k, n] of CLIENT_FAILURES) {
+		const m = / (GET|PUT|POST|PATCH|DELETE) (\S+) 409$/.exec(k);
+		if (!m) continue;
+		const ua = k.slice(0, m.index);
+		const who = /serviceaccount:[^:\s]+:(\S+)$/.exec(ua)?.[1] ?? ua.split(/[/\s]/)[0];
+		out.set(`${who} ${m[1]} ${m[2]}`, (out.get(`${who} ${m[1]} ${m[2]}`) ?? 0) + n);
+	}
+	return out;
 }
 
 async function main(): Promise<void> {
@@ -120,6 +138,8 @@ async function main(): Promise<void> {
 		const deploymentPath = `${kube}/apis/apps/v1/namespaces/default/deployments/web`;
 		const until = async (what: string, done: (d: Obj) => boolean): Promise<Phase> => {
 			const rev0 = await revision();
+			const conflicts0 = conflicts();
+			const requests0 = apiMetrics(room).snapshot().clients;
 			const cpu0 = process.cpuUsage();
 			const t0 = performance.now();
 			let last = -1;
@@ -136,8 +156,18 @@ async function main(): Promise<void> {
 			const seconds = (performance.now() - t0) / 1000;
 			const cpu = process.cpuUsage(cpu0);
 			const writes = (await revision()) - rev0;
-			const result = { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, done: done(d), ready: d.status?.readyReplicas ?? 0, writesPerSec: writes / seconds };
+			const byClient = [...conflicts()].map(([k, n]) => [k, n - (conflicts0.get(k) ?? 0)] as const).filter(([, n]) => n > 0);
+			const total409 = byClient.reduce((a, [, n]) => a + n, 0);
+			const result = { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, done: done(d), ready: d.status?.readyReplicas ?? 0, writesPerSec: writes / seconds, conflicts: total409 };
 			console.log(`${what}: ${result.done ? 'done' : 'NOT done'} in ${seconds.toFixed(1)} s (${result.cpuSeconds.toFixed(1)} s CPU, ${((result.cpuSeconds * 1000) / REPLICAS).toFixed(2)} ms per pod), ${result.ready} ready, ${result.writesPerSec.toFixed(0)} writes/s (${(writes / REPLICAS).toFixed(1)} per pod), peak RSS ${rss.peakMB().toFixed(0)} MB`);
+			console.log(`  409 Conflicts: ${total409}${byClient.length ? ` (${byClient.map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`);
+			// Requests per pod by client (verbs), to see who makes the calls.
+			for (const [c, v] of Object.entries(apiMetrics(room).snapshot().clients)) {
+				const verbs = Object.entries(v.verbs)
+					.map(([verb, n]) => [verb, n - (requests0[c]?.verbs[verb] ?? 0)] as const)
+					.filter(([verb, n]) => n > 0 && verb !== 'watch');
+				if (verbs.length) console.log(`  ${c}: ${verbs.map(([verb, n]) => `${verb} ${(n / REPLICAS).toFixed(2)}`).join(', ')} per pod`);
+			}
 			return result;
 		};
 		const allReady = (image: string) => (d: Obj) =>
@@ -161,6 +191,7 @@ async function main(): Promise<void> {
 		rows.push(row({ metric: `scale-up: ${NODES} nodes, Deployment of ${REPLICAS} to all Running and Ready (clock max)`, unit: 's', ours: up.seconds, goal: GOAL_S, reference: REPLICAS / KCM_QPS, referenceName: `pod creates alone at kube-controller-manager's client limit (--kube-api-qps ${KCM_QPS}, burst ${KCM_BURST})`, better: 'lower' }));
 		rows.push(row({ metric: '  CPU time of the process during the scale-up', unit: 's', ours: up.cpuSeconds, better: 'lower' }));
 		rows.push(row({ metric: '  API writes during the scale-up', unit: 'writes/s', ours: up.writesPerSec, better: 'higher' }));
+		rows.push(row({ metric: '  409 Conflicts of the control plane during the scale-up', unit: 'count', ours: up.conflicts, better: 'lower' }));
 		if (!up.done) notes.push(`scale-up stopped at ${up.ready}/${REPLICAS} ready (no progress for ${STALL_MS / 1000} s or past ${LIMIT_MS / 1000} s)`);
 
 		if (up.done && process.env.ROLLING !== '0') {
@@ -169,6 +200,7 @@ async function main(): Promise<void> {
 			rows.push(row({ metric: `rolling update of all ${REPLICAS} (25% surge / 25% unavailable)`, unit: 's', ours: roll.seconds, better: 'lower' }));
 			rows.push(row({ metric: '  CPU time of the process during the rolling update', unit: 's', ours: roll.cpuSeconds, better: 'lower' }));
 			rows.push(row({ metric: '  API writes during the rolling update', unit: 'writes/s', ours: roll.writesPerSec, better: 'higher' }));
+			rows.push(row({ metric: '  409 Conflicts of the control plane during the rolling update', unit: 'count', ours: roll.conflicts, better: 'lower' }));
 			if (!roll.done) notes.push(`rolling update stopped at ${roll.ready} ready`);
 		}
 		rows.push(row({ metric: 'peak RSS (whole process: server, store, control plane, bench client)', unit: 'MB', ours: rss.peakMB(), goal: GOAL_RSS_MB, better: 'lower' }));

@@ -25,6 +25,7 @@ import { Scheduler } from '../../src/lib/scheduler/scheduler';
 import type { Node, Pod } from '../../src/lib/scheduler/types';
 import type { ControllerContext, ControllerDefinition } from '../controllers/runtime/context';
 import { HttpKubeClient } from '../controllers/runtime/http-client';
+import { eventRecorder, type EventRecorder } from '../controllers/runtime/recorder';
 import { ConfigSource, isConfigMap, REASON_APPLIED, REASON_INVALID } from './config-source';
 import { DecisionWriter } from './decisions';
 import { R } from './resources';
@@ -51,6 +52,8 @@ export class SchedulerComponent extends Controller {
 	private readonly client: KubeClient;
 	private readonly writes: SchedulerWrites;
 	private readonly config: ConfigSource;
+	/** events.k8s.io's broadcaster: repeated FailedScheduling events are counted as a series, not written each time. */
+	private readonly recorder: EventRecorder & { stop(): void };
 	private readonly priorityClasses = new Map<string, PriorityClass>();
 	private readonly informers: Informer[] = [];
 	/** Pods whose binding we sent and whose bound copy the informer has not shown yet. */
@@ -72,7 +75,8 @@ export class SchedulerComponent extends Controller {
 		const rng = ctx.rng;
 		this.core = new Scheduler({ clock: ctx.clock, rng: () => rng.next() });
 		const lookups = { pvc: (ns: string, n: string) => ctx.informer(R.pvcs).store.get(`${ns}/${n}`), pv: (n: string) => ctx.informer(R.pvs).store.get(n) };
-		this.writes = new SchedulerWrites(this.client, ctx.recorder, ctx.clock, (w) => waitVolumesBound(w, lookups, ctx.clock, this.stopping.signal));
+		this.recorder = eventRecorder(ctx.client, ctx.clock, FIELD_MANAGER, ctx.log, { series: true });
+		this.writes = new SchedulerWrites(this.client, this.recorder, ctx.clock, (w) => waitVolumesBound(w, lookups, ctx.clock, this.stopping.signal));
 		this.decisions = new DecisionWriter(this.client, ctx.log);
 		this.config = new ConfigSource(this.core);
 		this.wire();
@@ -159,10 +163,10 @@ export class SchedulerComponent extends Controller {
 		if (errors.length) {
 			const text = errors.map((e) => e.message).join('; ');
 			this.ctx.log(`kube-scheduler: invalid configuration, keeping the last good one: ${text}`);
-			if (cm) this.ctx.recorder.event(R.configmaps, about, 'Warning', REASON_INVALID, `invalid KubeSchedulerConfiguration, the previous one stays in force: ${text}`);
+			if (cm) this.recorder.event(R.configmaps, about, 'Warning', REASON_INVALID, `invalid KubeSchedulerConfiguration, the previous one stays in force: ${text}`);
 			return;
 		}
-		if (cm) this.ctx.recorder.event(R.configmaps, about, 'Normal', REASON_APPLIED, `KubeSchedulerConfiguration version ${this.core.configVersion} in force from the next scheduling cycle`);
+		if (cm) this.recorder.event(R.configmaps, about, 'Normal', REASON_APPLIED, `KubeSchedulerConfiguration version ${this.core.configVersion} in force from the next scheduling cycle`);
 	}
 
 	run(): void {
@@ -177,6 +181,7 @@ export class SchedulerComponent extends Controller {
 		this.timers.backoff?.();
 		this.timers.leftover?.();
 		this.decisions.stop();
+		this.recorder.stop();
 		this.release?.();
 		this.release = undefined;
 		await Promise.all([...this.binds]);
@@ -231,8 +236,12 @@ export class SchedulerComponent extends Controller {
 	}
 
 	private handle(queued: QueuedPodInfo, d: SchedulingDecision, configVersion: number): void {
-		const assumed = this.cache.assumedPods();
-		this.decisions.write(decisionRecord(d, { attempt: queued.attempts, configVersion, revision: this.revision(), time: new Date(this.ctx.clock.now()).toISOString(), assumed }));
+		const { namespace = 'default', name } = queued.pod.metadata;
+		const outcome = d.result === 'scheduled' ? undefined : `${d.result}\n${configVersion}\n${d.postFilter?.nominatedNodeName ?? ''}\n${d.message}`;
+		if (!this.decisions.repeats(namespace, name, outcome)) {
+			const assumed = this.cache.assumedPods();
+			this.decisions.write(decisionRecord(d, { attempt: queued.attempts, configVersion, revision: this.revision(), time: new Date(this.ctx.clock.now()).toISOString(), assumed }));
+		}
 		if (d.result === 'scheduled') {
 			this.cache.assume(queued.pod, d.winner!);
 			this.binding.add(podKey(queued.pod));
@@ -257,14 +266,14 @@ export class SchedulerComponent extends Controller {
 				});
 			await this.client.post(R.pods, pod.metadata.namespace, pod.metadata.name, 'binding', d.binding);
 			this.bound++;
-			this.ctx.recorder.event(R.pods, pod as unknown as KubeObject, 'Normal', 'Scheduled', d.eventMessage!);
+			this.recorder.event(R.pods, pod as unknown as KubeObject, 'Normal', 'Scheduled', d.eventMessage!);
 		} catch (e) {
 			// handleBindingCycleError: forget the assumed pod, free its room for others, retry it with backoff.
 			this.cache.forget(pod);
 			this.binding.delete(podKey(pod));
 			this.core.onEvent('PodDelete');
 			if (this.stopped || isNotFound(e)) return;
-			this.ctx.recorder.event(R.pods, pod as unknown as KubeObject, 'Warning', 'FailedScheduling', e instanceof PreBindError ? e.message : `Binding rejected: ${(e as Error).message}`);
+			this.recorder.event(R.pods, pod as unknown as KubeObject, 'Warning', 'FailedScheduling', e instanceof PreBindError ? e.message : `Binding rejected: ${(e as Error).message}`);
 			// Someone else bound it (409 "already assigned"): the informer update takes it from here.
 			if (isConflict(e) && /already assigned/.test((e as Error).message)) return;
 			this.core.queue.addUnschedulable(queued, []);
@@ -275,7 +284,7 @@ export class SchedulerComponent extends Controller {
 	/** handleSchedulingFailure: the cycle's writes, the event, then PodScheduled=False. */
 	private async failed(pod: Pod, d: SchedulingDecision): Promise<void> {
 		for (const w of d.writes) await this.writes.apply(w).catch((e: Error) => this.ctx.log(`kube-scheduler: ${w.verb} failed: ${e.message}`));
-		this.ctx.recorder.event(R.pods, pod as unknown as KubeObject, 'Warning', 'FailedScheduling', d.eventMessage!);
+		this.recorder.event(R.pods, pod as unknown as KubeObject, 'Warning', 'FailedScheduling', d.eventMessage!);
 		await this.writes.podScheduledFalse(pod, d.reason!, d.message!, d.postFilter?.nominatedNodeName).catch((e) => {
 			if (!isNotFound(e)) throw e;
 		});

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { KubeClient, KubeObject } from '../../src/lib/controllers/types';
+import { ApiError, type KubeClient, type KubeObject } from '../../src/lib/controllers/types';
+import { SCHEDULING_DECISION_CRD } from '../../src/lib/scheduler/decision-record';
 import { DECISIONS, DecisionWriter } from './decisions';
 
 const record = (name: string, result: string): KubeObject => ({ apiVersion: 'scheduling.converge.dev/v1', kind: 'SchedulingDecision', metadata: { name, namespace: 'default' }, result });
@@ -58,5 +59,31 @@ describe('DecisionWriter', () => {
 		for (let i = 0; i < 100 && w.backlog; i++) await settle();
 		expect(created).toHaveLength(300);
 		w.stop();
+	});
+
+	it('does not rewrite a record for a retry failing the same way, but does when the outcome changes or the pod is scheduled', () => {
+		const w = new DecisionWriter(fakeClient().client, () => {});
+		expect(w.repeats('default', 'p', 'unschedulable\n1\n\nno nodes available to schedule pods')).toBe(false);
+		expect(w.repeats('default', 'p', 'unschedulable\n1\n\nno nodes available to schedule pods')).toBe(true);
+		expect(w.repeats('default', 'p', "unschedulable\n1\n\n0/1 nodes are available: 1 Insufficient cpu.")).toBe(false);
+		expect(w.repeats('default', 'p', undefined)).toBe(false);
+		expect(w.repeats('default', 'p', "unschedulable\n1\n\n0/1 nodes are available: 1 Insufficient cpu.")).toBe(false);
+		w.forget('default', 'p');
+		expect(w.repeats('default', 'p', "unschedulable\n1\n\n0/1 nodes are available: 1 Insufficient cpu.")).toBe(false);
+	});
+
+	it('brings the printer columns of a CRD installed by an older scheduler up to date (Age is the decision time)', async () => {
+		const old = structuredClone(SCHEDULING_DECISION_CRD) as unknown as KubeObject;
+		old.spec.versions[0].additionalPrinterColumns[3] = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
+		const updates: KubeObject[] = [];
+		const client = {
+			create: async () => Promise.reject(new ApiError(409, 'AlreadyExists', 'exists')),
+			get: async () => ({ ...old, metadata: { ...old.metadata, resourceVersion: '5' }, status: { conditions: [{ type: 'Established', status: 'True' }] } }),
+			update: async (_r: unknown, o: KubeObject) => (updates.push(o), o)
+		} as unknown as KubeClient;
+		await new DecisionWriter(client, () => {}).install();
+		expect(updates).toHaveLength(1);
+		expect(updates[0].metadata.resourceVersion).toBe('5');
+		expect(updates[0].spec.versions[0].additionalPrinterColumns.find((c: { name: string }) => c.name === 'Age').jsonPath).toBe('.time');
 	});
 });

@@ -39,6 +39,8 @@ export class DecisionWriter {
 	private readonly inflight = new Set<string>();
 	/** `ns/name` → the record's resourceVersion from our last write. */
 	private readonly versions = new Map<string, string>();
+	/** `ns/name` → what the pod's last failed attempt recorded said (result, message, configuration). */
+	private readonly outcomes = new Map<string, string>();
 	private ready = false;
 	private stopped = false;
 	/** Records written (for the benchmark and tests). */
@@ -49,12 +51,16 @@ export class DecisionWriter {
 		private readonly log: (m: string) => void
 	) {}
 
-	/** Creates the CRD unless present and waits for it to be served; then pending records flow. */
+	/** Creates the CRD (or brings an older one's spec up to date) and waits for it to be served; then pending records flow. */
 	async install(): Promise<void> {
 		try {
 			await this.client.create(R.crds, structuredClone(SCHEDULING_DECISION_CRD));
 		} catch (e) {
 			if (!isAlreadyExists(e)) throw e;
+			// A room saved by an older scheduler keeps its CRD: printer columns changed since (Age is the decision's time).
+			const cur = await this.client.get(R.crds, undefined, SCHEDULING_DECISION_CRD.metadata.name);
+			if (JSON.stringify(cur.spec?.versions?.map((v: { additionalPrinterColumns?: unknown }) => v.additionalPrinterColumns)) !== JSON.stringify(SCHEDULING_DECISION_CRD.spec.versions.map((v) => v.additionalPrinterColumns)))
+				await this.client.update(R.crds, { ...cur, spec: { ...cur.spec, versions: structuredClone(SCHEDULING_DECISION_CRD.spec.versions) } });
 		}
 		const deadline = Date.now() + DECISIONS.establishMs;
 		while (!this.stopped) {
@@ -76,9 +82,24 @@ export class DecisionWriter {
 		this.pump();
 	}
 
+	/**
+	 * Whether a failed attempt says what the pod's last record already says, so a retry failing
+	 * the same way (every 10 s while a room has no nodes) is not rewritten, as updatePod skips an
+	 * unchanged PodScheduled condition; the record keeps the first attempt of that outcome.
+	 * `outcome` undefined (the pod was scheduled) always records.
+	 */
+	repeats(namespace: string, name: string, outcome: string | undefined): boolean {
+		const key = `${namespace}/${name}`;
+		if (outcome === undefined) return void this.outcomes.delete(key), false;
+		if (this.outcomes.get(key) === outcome) return true;
+		this.outcomes.set(key, outcome);
+		return false;
+	}
+
 	/** The pod is gone: nothing more to write for it (its record goes with it by owner reference). */
 	forget(namespace: string, name: string): void {
 		const key = `${namespace}/${name}`;
+		this.outcomes.delete(key);
 		this.pending.failed.delete(key);
 		this.pending.scheduled.delete(key);
 		this.versions.delete(key);
@@ -88,6 +109,7 @@ export class DecisionWriter {
 		this.stopped = true;
 		this.pending.failed.clear();
 		this.pending.scheduled.clear();
+		this.outcomes.clear();
 		if (this.refill) clearTimeout(this.refill);
 		this.refill = undefined;
 	}

@@ -32,6 +32,12 @@ export interface HttpClientOptions {
 	inProcess?: RequestHandler;
 }
 
+/**
+ * Failed responses of every control-plane client in the process, by `<user agent> <method> <resource>[/<subresource>] <status>`
+ * (benchmarks read the 409s of a rolling update here; failures only, so a success costs nothing).
+ */
+export const CLIENT_FAILURES = new Map<string, number>();
+
 export function keepAliveAgent(): Agent {
 	return new Agent({ keepAlive: true, maxSockets: 64 });
 }
@@ -122,6 +128,13 @@ export class HttpKubeClient extends RestKubeClient {
 		return this.o.inProcess ? local : `${this.o.origin}${local}`;
 	}
 
+	private failed(method: string, path: string, status: number): void {
+		const m = /^\/(?:api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/[^/]+)?\/([^/?]+)(?:\/[^/?]+(?:\/([^/?]+))?)?/.exec(path);
+		const resource = m ? (m[2] ? `${m[1]}/${m[2]}` : m[1]) : path;
+		const key = `${this.o.userAgent ?? `kube-controller-manager/${this.o.fieldManager}`} ${method} ${resource} ${status}`;
+		CLIENT_FAILURES.set(key, (CLIENT_FAILURES.get(key) ?? 0) + 1);
+	}
+
 	private headers(contentType?: string): Record<string, string> {
 		const h: Record<string, string> = { authorization: `Bearer ${this.o.token}`, accept: 'application/json', 'user-agent': this.o.userAgent ?? `kube-controller-manager/${this.o.fieldManager}` };
 		if (contentType) h['content-type'] = contentType;
@@ -146,7 +159,10 @@ export class HttpKubeClient extends RestKubeClient {
 						if (!complete) return reject(new Error(`${method} ${path}: socket hang up`));
 						const text = textOf(parts);
 						if (status >= 200 && status < 300) resolve((text ? JSON.parse(text) : {}) as T);
-						else reject(apiErrorOf(status, text, `${method} ${path}: `));
+						else {
+							this.failed(method, path, status);
+							reject(apiErrorOf(status, text, `${method} ${path}: `));
+						}
 					}
 				});
 			}).finally(() => release?.());
@@ -155,7 +171,10 @@ export class HttpKubeClient extends RestKubeClient {
 				readBody(res).then((text) => {
 					const code = res.statusCode ?? 500;
 					if (code >= 200 && code < 300) resolve((text ? JSON.parse(text) : {}) as T);
-					else reject(apiErrorOf(code, text, `${method} ${path}: `));
+					else {
+						this.failed(method, path, code);
+						reject(apiErrorOf(code, text, `${method} ${path}: `));
+					}
 				}, reject);
 			});
 			req.on('error', reject);

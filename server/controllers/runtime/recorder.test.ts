@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock/clock';
-import { eventNamer } from './recorder';
+import type { KubeClient, KubeObject } from '../../../src/lib/controllers/types';
+import { EVENT_SERIES, eventNamer, eventRecorder } from './recorder';
 
 const T0 = Date.parse('2026-01-05T09:00:00.123Z');
 
@@ -47,5 +48,70 @@ describe('event names (`<object>.<hex nanoseconds>`)', () => {
 		expect(BigInt(`0x${second.split('.')[1]}`) - BigInt(`0x${first.split('.')[1]}`)).toBe(1000n);
 		clock.advance(1);
 		expect(name('web-1', 'same')).not.toBe(first);
+	});
+});
+
+describe('a series recorder (events.k8s.io broadcaster cadence)', () => {
+	/** A client keeping Events by name and logging each write. */
+	function fakeClient() {
+		const events = new Map<string, KubeObject>();
+		const writes: string[] = [];
+		const client = {
+			async create(_r: unknown, obj: KubeObject) {
+				writes.push('create');
+				const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(writes.length) } };
+				events.set(obj.metadata.name!, stored);
+				return stored;
+			},
+			async patch(_r: unknown, _ns: string, name: string, _t: string, patch: Record<string, unknown>) {
+				writes.push(`patch ${patch.count}`);
+				const stored = { ...events.get(name)!, ...patch };
+				events.set(name, stored);
+				return stored;
+			}
+		} as unknown as KubeClient;
+		return { client, events, writes };
+	}
+	const settle = () => new Promise((r) => setTimeout(r, 10));
+	const pod = { metadata: { namespace: 'default', name: 'p', uid: 'u1' } };
+	const R = { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true };
+
+	it('writes the event, then one patch starting the series; later repeats only when the series ends or is refreshed', async () => {
+		const clock = new ManualClock(T0);
+		const { client, events, writes } = fakeClient();
+		const rec = eventRecorder(client, clock, 'default-scheduler', () => {}, { series: true });
+		for (let i = 0; i < 12; i++) {
+			rec.event(R, pod, 'Warning', 'FailedScheduling', 'no nodes available to schedule pods');
+			await settle();
+			clock.advance(10_000);
+		}
+		expect(writes).toEqual(['create', 'patch 2']);
+		// Six minutes without a repeat end the series (seen at the next 6-minute tick): its final count is written once.
+		clock.advance(2 * EVENT_SERIES.finishMs);
+		await settle();
+		expect(writes).toEqual(['create', 'patch 2', 'patch 12']);
+		expect([...events.values()]).toHaveLength(1);
+		expect([...events.values()][0]).toMatchObject({ count: 12, source: { component: 'default-scheduler' } });
+		// A repeat after the series ended is written at once (it opens a new series).
+		rec.event(R, pod, 'Warning', 'FailedScheduling', 'no nodes available to schedule pods');
+		await settle();
+		expect(writes.at(-1)).toBe('patch 13');
+		rec.stop();
+	});
+
+	it('refreshes a series that never ends every 30 minutes', async () => {
+		const clock = new ManualClock(T0);
+		const { client, writes } = fakeClient();
+		const rec = eventRecorder(client, clock, 'default-scheduler', () => {}, { series: true });
+		for (let t = 0; t <= EVENT_SERIES.refreshMs + EVENT_SERIES.finishMs; t += 10_000) {
+			rec.event(R, pod, 'Warning', 'FailedScheduling', 'no nodes available to schedule pods');
+			await settle();
+			clock.advance(10_000);
+		}
+		await settle();
+		// The ticker started with the third occurrence; its fifth tick (30 min later) refreshed the series, once.
+		expect(writes.slice(0, 2)).toEqual(['create', 'patch 2']);
+		expect(writes.slice(2)).toEqual([expect.stringMatching(/^patch 18\d$/)]);
+		rec.stop();
 	});
 });

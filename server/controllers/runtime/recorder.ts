@@ -10,6 +10,12 @@
  * correlator still sees every event in recording order, so names, counts and aggregation are
  * the same. Recording never fails a reconcile: a refused Event is only logged.
  *
+ * kube-scheduler records through events.k8s.io's broadcaster instead (client-go tools/events,
+ * `series`): a repeat starts a series with one write (count 2), further repeats are counted in
+ * memory and written when the series is refreshed (every 30 minutes) or ends (6 minutes without
+ * a repeat). A pod retried every 10 seconds for want of nodes costs two Event writes, not one per
+ * attempt. The Event keeps its core/v1 shape (source, count) so `kubectl describe` reads the same.
+ *
  * @module
  */
 import type { Clock } from '../../../src/lib/clock/clock';
@@ -59,12 +65,30 @@ export function eventNamer(clock: Clock): (objectName: string, identity: string)
 	};
 }
 
+/** tools/events' refreshTime and finishTime (room clock). */
+export const EVENT_SERIES = { refreshMs: 30 * 60_000, finishMs: 6 * 60_000 };
+
+export interface EventSinkOptions {
+	/** Repeats after the second are written only when the series is refreshed or ends (events.k8s.io's broadcaster). */
+	series?: boolean;
+}
+
+type CountPatch = NonNullable<ReturnType<EventCorrelator['correlate']>['patch']>;
+
+/** A sink: takes drafts; `stop` drops what a series still holds (like the broadcaster's Shutdown). */
+export type EventSink = ((draft: EventDraft) => void) & { stop(): void };
+
 /** Correlates and writes events of one component, in order. */
-export function eventSink(client: KubeClient, clock: Clock, log: (m: string) => void): (draft: EventDraft) => void {
+export function eventSink(client: KubeClient, clock: Clock, log: (m: string) => void, opts: EventSinkOptions = {}): EventSink {
 	const eventName = eventNamer(clock);
 	const correlator = new EventCorrelator(clock, rfc3339, eventName);
 	const chains = new KeyedChains();
-	return ({ namespace, ...draft }) => {
+	const send = (event: CoreEvent, patch: CountPatch | undefined) =>
+		chains.run(event.metadata.name!, () =>
+			write(event, patch).catch((e: Error) => log(`${event.source.component}: event ${event.reason} on ${event.involvedObject.name} not recorded: ${e.message}`))
+		);
+	const series = opts.series ? seriesHold(clock, send) : undefined;
+	const sink = ({ namespace, ...draft }: EventDraft) => {
 		const now = rfc3339(clock.now());
 		const event: CoreEvent = {
 			apiVersion: 'v1',
@@ -79,12 +103,12 @@ export function eventSink(client: KubeClient, clock: Clock, log: (m: string) => 
 		event.metadata.name = eventName(draft.involvedObject.name ?? '', eventKey(event));
 		const result = correlator.correlate(event);
 		if (result.skip) return;
-		chains.run(result.event.metadata.name!, () =>
-			write(result.event, result.patch).catch((e: Error) => log(`${draft.source.component}: event ${draft.reason} on ${draft.involvedObject.name} not recorded: ${e.message}`))
-		);
+		if (series && result.patch && series.repeat(result.event, result.patch)) return;
+		send(result.event, result.patch);
 	};
+	return Object.assign(sink, { stop: () => series?.stop() });
 
-	async function write(event: CoreEvent, patch: { count: number; lastTimestamp: string; message: string } | undefined): Promise<void> {
+	async function write(event: CoreEvent, patch: CountPatch | undefined): Promise<void> {
 		let stored: KubeObject | undefined;
 		if (patch) {
 			try {
@@ -99,9 +123,56 @@ export function eventSink(client: KubeClient, clock: Clock, log: (m: string) => 
 	}
 }
 
-export function eventRecorder(client: KubeClient, clock: Clock, component: string, log: (m: string) => void = () => {}): EventRecorder {
-	const sink = eventSink(client, clock, log);
+/**
+ * Series counted in memory (tools/events eventBroadcasterImpl): a repeat within a series is held
+ * (its newest count); one ticker every finishTime, while any series is open, writes the held counts
+ * of series idle that long (and closes them) and, every fifth tick (refreshTime), all of them. A
+ * repeat after its series closed is written at once, as the broadcaster would write a new Event.
+ */
+function seriesHold(clock: Clock, send: (event: CoreEvent, patch: CountPatch) => void) {
+	/** Open series: Event name → its last observation; `held`: the newest unwritten count of each. */
+	const open = new Map<string, number>();
+	const held = new Map<string, { event: CoreEvent; patch: CountPatch }>();
+	let cancel: (() => void) | undefined;
+	let ticks = 0;
+	const tick = () => {
+		cancel = undefined;
+		const refresh = ++ticks % (EVENT_SERIES.refreshMs / EVENT_SERIES.finishMs) === 0;
+		const now = clock.now();
+		for (const [name, at] of open) {
+			const ended = now - at >= EVENT_SERIES.finishMs;
+			const h = held.get(name);
+			if (h && (refresh || ended)) {
+				held.delete(name);
+				send(h.event, h.patch);
+			}
+			if (ended) open.delete(name);
+		}
+		if (open.size) cancel = clock.setTimer(EVENT_SERIES.finishMs, tick);
+	};
 	return {
+		/** Notes a repeat; true when it is held (an open series), false when the caller writes it now. */
+		repeat(event: CoreEvent, patch: CountPatch): boolean {
+			const name = event.metadata.name!;
+			const inSeries = open.has(name);
+			open.set(name, clock.now());
+			cancel ??= clock.setTimer(EVENT_SERIES.finishMs, tick);
+			if (inSeries) held.set(name, { event, patch });
+			return inSeries;
+		},
+		stop(): void {
+			cancel?.();
+			cancel = undefined;
+			open.clear();
+			held.clear();
+		}
+	};
+}
+
+export function eventRecorder(client: KubeClient, clock: Clock, component: string, log: (m: string) => void = () => {}, opts: EventSinkOptions = {}): EventRecorder & { stop(): void } {
+	const sink = eventSink(client, clock, log, opts);
+	return {
+		stop: sink.stop,
 		event(r, obj, type, reason, message) {
 			const m = obj.metadata;
 			sink({

@@ -115,7 +115,11 @@ export class EventCorrelator {
 
 	/** Records what the server answered (its name and resourceVersion), as `UpdateState` does. */
 	updateState(stored: CoreEvent): void {
-		this.observations.add(eventKey(stored), { count: stored.count, firstTimestamp: stored.firstTimestamp, name: stored.metadata.name!, resourceVersion: stored.metadata.resourceVersion });
+		const key = eventKey(stored);
+		// Repeats seen while this write was in flight (or held by a series) keep their count.
+		const seen = this.observations.get(key);
+		const count = seen && seen.name === stored.metadata.name ? Math.max(seen.count, stored.count) : stored.count;
+		this.observations.add(key, { count, firstTimestamp: stored.firstTimestamp, name: stored.metadata.name!, resourceVersion: stored.metadata.resourceVersion });
 	}
 
 	private aggregate(e: CoreEvent): { event: CoreEvent; key: string } {

@@ -42,7 +42,8 @@ export const SCHEDULING_DECISION_CRD = {
 					{ name: 'Pod', type: 'string', jsonPath: '.pod.name' },
 					{ name: 'Result', type: 'string', jsonPath: '.result' },
 					{ name: 'Node', type: 'string', jsonPath: '.node' },
-					{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }
+					// When the decision was made (records are written later, in the background).
+					{ name: 'Age', type: 'date', jsonPath: '.time' }
 				]
 			}
 		]

@@ -4,6 +4,7 @@ import { defaultProfileConfig } from './profile';
 import { seededRng } from './rng';
 import { createFramework } from './runtime';
 import { numFeasibleNodesToFind, scheduleOne, selectHost } from './schedule-one';
+import { rejectorsOf } from './scheduler';
 import { makeNode, makePod, snapshotOf } from './test-fixtures';
 import type { Node } from './types';
 
@@ -57,9 +58,10 @@ describe('scheduleOne failures: the real FitError text', () => {
 		);
 	});
 
-	it('no nodes at all is a SchedulerError', () => {
+	it('no nodes at all is Unschedulable (UnschedulableAndUnresolvable) with no rejecting plugin', () => {
 		const d = scheduleOne(fw(), snapshotOf([]), makePod('p'), { rng: rng() });
-		expect(d).toMatchObject({ result: 'error', reason: 'SchedulerError', message: 'no nodes available to schedule pods' });
+		expect(d).toMatchObject({ result: 'unschedulable', reason: 'Unschedulable', message: 'no nodes available to schedule pods' });
+		expect(rejectorsOf(d).size).toBe(0);
 	});
 });
 

@@ -292,7 +292,8 @@ class Cycle {
 	}
 
 	run(): SchedulingDecision {
-		if (this.all.length === 0) return this.fail(ERR_NO_NODES_AVAILABLE, 'SchedulerError');
+		// schedulingCycle: ErrNoNodesAvailable is UnschedulableAndUnresolvable (reason Unschedulable, no rejecting plugin: retried after backoff).
+		if (this.all.length === 0) return this.fail(ERR_NO_NODES_AVAILABLE, 'Unschedulable');
 		const pre = this.fw.runPreFilter(this.state, this.pod);
 		this.d.preFilter.skipped = pre.skipped;
 		if (!pre.status.isSuccess()) return this.preFilterRejected(pre.status);
