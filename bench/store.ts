@@ -18,7 +18,8 @@
  *   the put being sent to its event arriving, in the same client process;
  * - server CPU seconds per 10,000 operations of each phase, from /proc/<pid>/stat (utime +
  *   stime, all threads) before and after the phase.
- * Then the in-process engine figures (bench/store-engine.ts, run in its own process) are added.
+ * Then the in-process engine figures (bench/store-engine.ts) and snapshot stalls
+ * (bench/store-snapshot.ts), each run in its own process, are added.
  *
  * `STORE_BENCH_PROFILE=1` runs only converge, under `node --cpu-prof`, and prints its hotspots.
  * `STORE_BENCH_ONLY=converge` runs only converge and prints its figures (before/after comparisons).
@@ -232,16 +233,16 @@ async function runEtcd(): Promise<Figures> {
 	}
 }
 
-/** bench/store-engine.ts in its own process; its rows. */
-async function engineRows(): Promise<Row[]> {
-	log('engine: running bench/store-engine.ts (in-process figures, no network)');
+/** bench/<name>.ts in its own process; its rows, each metric prefixed with `label`. */
+async function childRows(name: string, label: string): Promise<Row[]> {
+	log(`${label}: running bench/${name}.ts (in-process figures, no network)`);
 	const code = await new Promise<number | null>((resolve) => {
-		const p = spawn(process.execPath, ['--import', 'tsx', join(BENCH, 'store-engine.ts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+		const p = spawn(process.execPath, ['--import', 'tsx', join(BENCH, `${name}.ts`)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 		p.once('exit', resolve);
 	});
-	if (code !== 0) throw new Error(`bench/store-engine.ts exited with ${code}`);
-	const report = JSON.parse(readFileSync(join(RESULTS_DIR, 'store-engine.json'), 'utf8')) as Report;
-	return report.rows.map((r) => ({ ...r, metric: `engine (in-process): ${r.metric}` }));
+	if (code !== 0) throw new Error(`bench/${name}.ts exited with ${code}`);
+	const report = JSON.parse(readFileSync(join(RESULTS_DIR, `${name}.json`), 'utf8')) as Report;
+	return report.rows.map((r) => ({ ...r, metric: `${label}: ${r.metric}` }));
 }
 
 function profile(): Promise<void> {
@@ -257,7 +258,7 @@ async function main(): Promise<void> {
 	const etcd = await runEtcd();
 	const ours = await runConverge();
 	const loadAfterNet = loadAvg();
-	const engine = ENGINE ? await engineRows() : [];
+	const engine = ENGINE ? [...(await childRows('store-engine', 'engine (in-process)')), ...(await childRows('store-snapshot', 'snapshot (in-process)'))] : [];
 	const loadAfter = loadAvg();
 
 	const ref = `${etcd.version}, same run, same load generator (${WORKERS} etcd3 client processes), 127.0.0.1, default fsync`;
@@ -309,7 +310,12 @@ async function main(): Promise<void> {
 		`idle server CPU after warm-up: etcd ${(etcd.idleCpuPerS * 100).toFixed(1)}%, converge ${(ours.idleCpuPerS * 100).toFixed(1)}% of a core`,
 		'server CPU from /proc/<pid>/stat utime+stime (10 ms ticks) of the server process, all threads, over each phase',
 		SNAPSHOT_EVERY ? `DIAGNOSTIC RUN: converge started with STORE_SNAPSHOT_EVERY=${SNAPSHOT_EVERY} (not its default)` : 'converge with its default settings (STORE_SNAPSHOT_EVERY 10,000)',
-		...(ENGINE ? ['engine rows: bench/store-engine.ts in its own process, WASM engine vs the TypeScript model, no network (also in store-engine.json)'] : [])
+		...(ENGINE
+			? [
+					'engine rows: bench/store-engine.ts in its own process, WASM engine vs the TypeScript model, no network (also in store-engine.json)',
+					'snapshot rows: bench/store-snapshot.ts in its own process, a room store on disk with 20,000 pods × 5 revisions; the chunked snapshot vs the one-record snapshot taken before (also in store-snapshot.json)'
+				]
+			: [])
 	];
 	writeReport('store', rows, undefined, notes);
 	const missed = rows.filter((r) => r.met === false).map((r) => r.metric);

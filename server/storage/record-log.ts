@@ -31,7 +31,14 @@ export interface RecoveredLog {
 
 type Op =
 	| { kind: 'append'; data: Uint8Array; resolve: () => void; reject: (e: unknown) => void }
-	| { kind: 'rewrite'; records: () => Uint8Array[]; resolve: () => void; reject: (e: unknown) => void };
+	| { kind: 'rewrite'; records: () => Uint8Array[]; base?: RewriteBase; resolve: () => void; reject: (e: unknown) => void };
+
+/** A file of framed records written beforehand (e.g. a large snapshot, over many turns) that a rewrite starts from. */
+export interface RewriteBase {
+	path: string;
+	records: number;
+	bytes: number;
+}
 
 export class RecordLog {
 	private queue: Op[] = [];
@@ -80,10 +87,11 @@ export class RecordLog {
 
 	/**
 	 * Replaces the log's content with `records()` (evaluated when the rewrite runs, after every
-	 * earlier append), atomically.
+	 * earlier append), atomically. With `base`, that file's records come first and the file
+	 * itself becomes the log (it must be in the log's directory).
 	 */
-	rewrite(records: () => Uint8Array[]): Promise<void> {
-		return this.enqueue((resolve, reject) => ({ kind: 'rewrite', records, resolve, reject }));
+	rewrite(records: () => Uint8Array[], base?: RewriteBase): Promise<void> {
+		return this.enqueue((resolve, reject) => ({ kind: 'rewrite', records, base, resolve, reject }));
 	}
 
 	/** Waits for queued work, then closes the file. */
@@ -108,7 +116,7 @@ export class RecordLog {
 				const head = this.queue[0];
 				if (head.kind === 'rewrite') {
 					this.queue.shift();
-					await settle(head, () => this.doRewrite(head.records()));
+					await settle(head, () => this.doRewrite(head.records(), head.base));
 					continue;
 				}
 				// Group commit: every append queued up to the next rewrite shares one write + fsync.
@@ -133,12 +141,12 @@ export class RecordLog {
 		}
 	}
 
-	private async doRewrite(records: Uint8Array[]): Promise<void> {
-		const tmp = `${dirname(this.path)}/.${basename(this.path)}.tmp`;
-		const out = await open(tmp, 'w');
+	private async doRewrite(records: Uint8Array[], base?: RewriteBase): Promise<void> {
+		const tmp = base?.path ?? `${dirname(this.path)}/.${basename(this.path)}.tmp`;
+		const out = await open(tmp, base ? 'a' : 'w');
 		const frames = records.map(frame);
 		try {
-			await out.writev(frames);
+			if (frames.length > 0) await out.writev(frames);
 			await out.sync();
 		} finally {
 			await out.close();
@@ -147,8 +155,8 @@ export class RecordLog {
 		await syncDir(dirname(this.path));
 		await this.fh.close();
 		this.fh = await open(this.path, APPEND_DSYNC);
-		this.size = frames.reduce((s, f) => s + f.length, 0);
-		this.count = frames.length;
+		this.size = (base?.bytes ?? 0) + frames.reduce((s, f) => s + f.length, 0);
+		this.count = (base?.records ?? 0) + frames.length;
 	}
 }
 
@@ -166,10 +174,23 @@ async function settle(op: { resolve: () => void; reject: (e: unknown) => void },
 /** Frames one record: length, CRC-32 of the payload, payload. */
 export function frame(data: Uint8Array): Uint8Array {
 	const out = new Uint8Array(HEADER + data.length);
-	const view = new DataView(out.buffer);
-	view.setUint32(0, data.length, true);
-	view.setUint32(4, crc32(data), true);
+	out.set(frameHeader([data]));
 	out.set(data, HEADER);
+	return out;
+}
+
+/** The frame header of a payload given in parts (written after it with writev: no copy). */
+export function frameHeader(parts: Uint8Array[]): Uint8Array {
+	const out = new Uint8Array(HEADER);
+	let length = 0;
+	let crc = 0;
+	for (const p of parts) {
+		length += p.length;
+		crc = crc32(p, crc);
+	}
+	const view = new DataView(out.buffer);
+	view.setUint32(0, length, true);
+	view.setUint32(4, crc, true);
 	return out;
 }
 

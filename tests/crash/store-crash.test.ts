@@ -13,20 +13,26 @@
  * 2. WAL tail: in process, a store's WAL is cut mid-record or has a bit flipped in its last
  *    record; reopening recovers with a log line saying what was cut, every put before the damaged
  *    record intact, revisions continuing from the last intact record.
+ * 3. Mid-snapshot: in process, a snapshot is written a chunk at a time while puts are
+ *    acknowledged; the room directory is copied after every chunk (what a crash at that moment
+ *    leaves on disk) and after the new journal replaced the old one; each copy recovers with
+ *    every put acknowledged before it, at its revision.
  *
  * Replay a failure with `SEED=<seed> npx vitest run --project crash tests/crash/store-crash.test.ts`
  * (`CRASH_VERBOSE=1` logs each cycle; on a busy machine each restart takes seconds: add
  * `--testTimeout=900000`).
  */
-import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3, type IKeyValue } from 'etcd3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openRoomStore } from '../../server/store/room-store';
+import { openRoomJournal, openRoomStore } from '../../server/store/room-store';
 import { createEngine } from '../../server/store/engine';
 import { wallClock } from '../../src/lib/clock/clock';
-import type { EmbeddedStore } from '../../src/lib/store/embedded-store';
+import { EmbeddedStore, type Journal } from '../../src/lib/store/embedded-store';
+import { decodeRecords } from '../../server/storage/record-log';
+import { decodeRecord } from '../../src/lib/store/wal-codec';
 import { startChildServer, type ChildRoom, type ChildServer, type ChildServerOptions } from '../helpers/child-server';
 import { createRng, int, withSeed, word } from '../helpers/prng';
 
@@ -290,6 +296,95 @@ describe('room store WAL with a damaged tail', () => {
 			expect(lost.kvs.map((kv) => [dec.decode(kv.value), kv.modRevision])).toEqual([['rewritten', puts[PUTS - 2].revision + 1]]);
 		} finally {
 			await store.close();
+		}
+	});
+});
+
+// ── Mid-snapshot ─────────────────────────────────────────────────────────────────────────────
+
+/** 1 KiB values: 3,000 of them make a snapshot of a few ~1 MiB chunks. */
+const SNAP_KEYS = 3000;
+const SNAP_VALUE = 'v'.repeat(1024);
+
+describe('room store crashing in the middle of a snapshot', () => {
+	it('recovers every acknowledged put from the disk as a crash at any chunk would leave it', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'converge-mid-snapshot-'));
+		tempDirs.push(dir);
+		const { journal, records } = await openRoomJournal(dir);
+		// Snapshot writes wait for the test: between two of them it puts and copies the directory.
+		const waiting: Array<() => void> = [];
+		let commits = 0;
+		let wake = () => {};
+		/** Resolves once a snapshot write waits or the snapshot is committed. */
+		const settled = () => (waiting.length > 0 || commits > 0 ? Promise.resolve() : new Promise<void>((r) => (wake = r)));
+		const stepped: Journal = {
+			...journal,
+			successor: () => {
+				const next = journal.successor!();
+				return {
+					write: async (r) => {
+						await new Promise<void>((go) => {
+							waiting.push(go);
+							wake();
+						});
+						await next.write(r);
+					},
+					commit: async (tail) => {
+						await next.commit(tail);
+						commits++;
+						wake();
+					},
+					abort: () => next.abort()
+				};
+			}
+		};
+		const store = EmbeddedStore.open({ engine: createEngine(), journal: stepped, clock: wallClock, quotaBytes: 1 << 30, autoCompactionMs: 0, snapshotEvery: SNAP_KEYS }, records);
+		const acked: Array<{ key: string; value: string; revision: number }> = [];
+		const put = async (key: string, value: string) => {
+			const res = await store.put({ key: enc.encode(key), value: enc.encode(value) });
+			acked.push({ key, value, revision: res.header.revision });
+		};
+		// Concurrent batches share one fsync each (group commit); the last put starts the snapshot.
+		for (let b = 0; b < SNAP_KEYS; b += 100) await Promise.all(Array.from({ length: 100 }, (_, i) => put(`/snap/k${String(b + i).padStart(5, '0')}`, SNAP_VALUE)));
+
+		const images: Array<{ dir: string; acked: number }> = [];
+		const image = async () => {
+			const copy = await mkdtemp(join(tmpdir(), 'converge-mid-snapshot-image-'));
+			tempDirs.push(copy);
+			await cp(dir, copy, { recursive: true });
+			images.push({ dir: copy, acked: acked.length });
+		};
+		for (let step = 0; ; step++) {
+			await settled();
+			if (commits > 0) break;
+			await put(`/snap/during${String(step).padStart(3, '0')}`, `written while chunk ${step} was`);
+			await image();
+			waiting.shift()!();
+		}
+		await put('/snap/after', 'after the snapshot');
+		await image();
+		await store.close();
+		expect(images.length).toBeGreaterThanOrEqual(5);
+
+		// The last image's journal starts with the snapshot and holds only what came after it.
+		const kinds = decodeRecords(await readFile(join(images[images.length - 1].dir, 'store.wal'))).records.map((r) => decodeRecord(r).t);
+		expect(kinds[0]).toBe('snap-begin');
+		expect(kinds.filter((t) => t === 'put').length).toBeLessThan(images.length + 2);
+
+		for (const [n, img] of images.entries()) {
+			const recovered = await openRoomStore({ dir: img.dir, engine: createEngine(), clock: wallClock, quotaBytes: 1 << 30, autoCompactionMs: 0, snapshotEvery: 1_000_000 });
+			try {
+				const all = await recovered.range({ key: enc.encode('/snap/'), rangeEnd: enc.encode('/snap0') });
+				const present = new Map(all.kvs.map((kv) => [dec.decode(kv.key), kv]));
+				const wrong = acked.slice(0, img.acked).filter((a) => {
+					const kv = present.get(a.key);
+					return !kv || dec.decode(kv.value) !== a.value || kv.modRevision !== a.revision;
+				});
+				expect(wrong.map((a) => a.key).slice(0, 10), `image ${n}: acknowledged puts lost or changed`).toEqual([]);
+				expect(all.header.revision, `image ${n}: revision`).toBeGreaterThanOrEqual(acked[img.acked - 1].revision);
+			} finally {
+				await recovered.close();
+			}
 		}
 	});
 });

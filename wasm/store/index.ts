@@ -12,7 +12,7 @@ export { inReserve, outPtr, trimBuffers } from './io';
 export { begin, commit, compare, deleteRange, exists, put, range, rollback } from './kv';
 export { compact } from './compact';
 export { eventsSince, keysOfLease } from './events';
-export { restoreBegin, restoreChunk, restoreEnd, snapBegin, snapNext } from './snapshot';
+export { restoreBegin, restoreChunk, restoreEnd, snapChunk } from './snapshot';
 
 /** Starts (or wipes to) an empty store at revision 1. */
 export function init(): void {

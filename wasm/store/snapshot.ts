@@ -1,19 +1,19 @@
 /**
  * Snapshot and restore of every retained revision, in key order, as length-prefixed records so
  * the host can move them in chunks of about 1 MiB (no buffer the size of the store ever lives in
- * linear memory):
+ * linear memory, and a snapshot can be spread over many host turns while writes go on):
  *   u32 payload size · u32 key length · u32 entry count · key bytes ·
  *   per entry: f64 main · f64 create · f64 lease · u32 version · u32 sub · u32 value length · value
  * The host adds the header (revision, compact revision). Restore runs on a fresh instance, so a
  * bad snapshot is detected before it replaces anything.
  */
 import { alloc, arenaReset, free } from './arena';
-import { iterFirst, iterNext, iterPeek, treeBuild, treeInit } from './btree';
+import { iterFirst, iterNext, iterPeek, iterSeek, treeBuild, treeInit } from './btree';
 import { compareBytes } from './bytes';
 import { inPtr, ioInit, outBytes, outF64, outLen, outReset, outU32 } from './io';
 import {
 	E_CREATE, E_LEASE, E_MAIN, E_SUB, E_VER, E_VLEN, E_VPTR,
-	appendEntry, count, entry, keyLen, keyPtr, mainOf, newRecord, resize
+	appendEntry, entry, findAt, keyLen, keyPtr, mainOf, newRecord, resize
 } from './key-index';
 import { kvReset } from './kv';
 
@@ -37,27 +37,38 @@ let keysCap: u32 = 0;
 let keysN: u32 = 0;
 let last: usize = 0;
 
-export function snapBegin(): void {
-	iterFirst(IT);
-}
-
-function recordSize(r: usize): usize {
+/** Bytes of a record holding the first `c` entries of `r`. */
+function recordSize(r: usize, c: u32): usize {
 	let size: usize = 8 + keyLen(r);
-	const c = count(r);
 	for (let i: u32 = 0; i < c; i++) size += ENTRY + <usize>load<u32>(entry(r, i) + E_VLEN);
 	return size;
 }
 
-/** Packs the next records, at least one, up to about `maxBytes`. Returns 0 when done. */
-export function snapNext(maxBytes: u32): u32 {
+/**
+ * Packs the records of the keys after the input buffer's key (from the first key when `after`
+ * is 0) as of revision `at`: each key's entries with main ≤ at, keys with none left out. At
+ * least one record, up to about `maxBytes`; returns 0 when no key is left.
+ *
+ * Nothing is kept between calls (the host passes the last key back), so writes may run between
+ * two calls: they only add entries after `at` (ignored here) and keys (found by the next seek).
+ * Compaction and restore do change what is ≤ at: the host abandons a snapshot they overlap.
+ */
+export function snapChunk(kl: u32, after: u32, at: f64, maxBytes: u32): u32 {
+	const rev = <i64>at;
 	outReset();
+	if (after != 0) {
+		const kp = inPtr();
+		iterSeek(IT, kp, <usize>kl);
+		const r = iterPeek(IT);
+		if (r != 0 && compareBytes(keyPtr(r), keyLen(r), kp, <usize>kl) == 0) iterNext(IT);
+	} else iterFirst(IT);
 	for (let r = iterPeek(IT); r != 0; r = iterPeek(IT)) {
-		const c = count(r);
+		const c = <u32>(findAt(r, rev) + 1);
 		if (c == 0) {
 			iterNext(IT);
 			continue;
 		}
-		const size = recordSize(r);
+		const size = recordSize(r, c);
 		if (outLen() > 0 && outLen() + 4 + size > <usize>maxBytes) break;
 		outU32(<u32>size);
 		outU32(<u32>keyLen(r));

@@ -32,6 +32,17 @@ export function fromLatin1(s: string): Uint8Array {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+/** The parts back to back, in one new buffer. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+	let at = 0;
+	for (const p of parts) {
+		out.set(p, at);
+		at += p.length;
+	}
+	return out;
+}
+
 export const utf8 = (s: string): Uint8Array => enc.encode(s);
 export const fromUtf8 = (b: Uint8Array): string => dec.decode(b);
 

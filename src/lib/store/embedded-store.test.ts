@@ -12,16 +12,20 @@ function store(over: Partial<Parameters<typeof EmbeddedStore.open>[0]> = {}, rec
 	return { s, clock };
 }
 
-/** A journal that keeps records in memory and releases appends only when told. */
+/** A journal that keeps records in memory and releases appends only when told; snapshots go through. */
 function gatedJournal() {
 	const records: Uint8Array[] = [];
 	const waiting: Array<() => void> = [];
 	const j: Journal & { records: Uint8Array[]; releaseAll(): void } = {
 		records,
 		append: (r) => new Promise<void>((resolve) => waiting.push(() => (records.push(r), resolve()))),
-		rewrite: async (make) => void records.splice(0, records.length, make()),
-		get count() {
-			return records.length;
+		successor: () => {
+			const next: Uint8Array[] = [];
+			return {
+				write: async (parts) => void next.push(Buffer.concat(parts)),
+				commit: async (tail) => void records.splice(0, records.length, ...next, ...tail()),
+				abort: async () => {}
+			};
 		},
 		close: async () => {},
 		releaseAll: () => waiting.splice(0).forEach((f) => f())

@@ -8,6 +8,11 @@
  * durable: responses wait for the last pending write, and a revision's events are released to
  * watchers only once it is on disk. A write that fails changes nothing and is not journaled.
  *
+ * Snapshots (every `snapshotEvery` ops) never stall the event loop: the engine's state at one
+ * revision is read in ~1 MiB chunks, one per turn (each chunk's write to disk is the pause),
+ * while requests go on; the records journaled meanwhile are kept, and once the snapshot is
+ * written they follow it into the journal that replaces the old one (src/lib/store/README.md).
+ *
  * @module
  */
 import type { Clock } from '../clock/clock';
@@ -15,7 +20,8 @@ import type { Backend, LeaseInfo, StoreStatus, Watch, WatchMessage, WatchRequest
 import { Errors, Limits } from './errors';
 import { Lessor } from './lessor';
 import { WatchHub } from './watch-hub';
-import { decodeRecord, encodeRecord, type WalOp, type WalRecord } from './wal-codec';
+import { restoreFromChunks, SnapshotInvalidated, snapshotChunksOf } from './snapshot-chunks';
+import { chunkRecordHead, decodeRecord, encodeRecord, type WalOp, type WalRecord } from './wal-codec';
 import type {
 	CompactionRequest,
 	CompactionResponse,
@@ -36,24 +42,24 @@ import type {
 export interface Journal {
 	/** Appends one record; resolves once it is durable. */
 	append(record: Uint8Array): Promise<void>;
-	/** Replaces everything with the record `make()` returns, after every earlier append. */
-	rewrite(make: () => Uint8Array): Promise<void>;
-	/** Records in the journal now. */
-	readonly count: number;
+	/** Starts the journal that will replace this one (a journal that keeps nothing has none: no snapshots). */
+	successor?(): NextJournal;
 	close(): Promise<void>;
+}
+
+/** A journal being written beside the current one (a snapshot) while appends go on to that one. */
+export interface NextJournal {
+	/** Adds a record made of `parts` back to back (not joined: a chunk is not copied again); durable only once committed. */
+	write(parts: Uint8Array[]): Promise<void>;
+	/** After every earlier append: adds `tail()`, makes it all durable and atomically the journal. */
+	commit(tail: () => Uint8Array[]): Promise<void>;
+	/** Drops it; the current journal stays. */
+	abort(): Promise<void>;
 }
 
 /** A journal that keeps nothing (browser replicas, tests of semantics). */
 export function memoryJournal(): Journal {
-	let count = 0;
-	return {
-		append: async () => void count++,
-		rewrite: async () => void (count = 1),
-		get count() {
-			return count;
-		},
-		close: async () => {}
-	};
+	return { append: async () => {}, close: async () => {} };
 }
 
 export interface StoreOptions {
@@ -65,7 +71,7 @@ export interface StoreOptions {
 	maxRequestBytes?: number;
 	/** Compact to the revision of one interval ago, every interval (kube-apiserver: 5 minutes). 0 = off. */
 	autoCompactionMs?: number;
-	/** Snapshot (and truncate the journal) after this many records. */
+	/** Snapshot (and truncate the journal) after this many ops. */
 	snapshotEvery?: number;
 	leaseSeed?: number;
 }
@@ -87,6 +93,12 @@ export class EmbeddedStore implements Backend {
 	private lastTickRevision = 0;
 	private replaying = false;
 	private snapshotting = false;
+	/** The running snapshot (settled when none runs). */
+	private snapshotRun: Promise<void> = Promise.resolve();
+	/** Op records in the journal after its snapshot. */
+	private ops = 0;
+	/** Records journaled since the running snapshot's point: they follow it into the next journal. */
+	private tail: Uint8Array[] | undefined;
 
 	private constructor(private readonly o: StoreOptions) {
 		this.engine = o.engine;
@@ -100,7 +112,7 @@ export class EmbeddedStore implements Backend {
 		const s = new EmbeddedStore(o);
 		s.replaying = true;
 		try {
-			for (const bytes of records) s.replay(decodeRecord(bytes));
+			s.replayAll(records);
 		} finally {
 			s.replaying = false;
 		}
@@ -109,18 +121,39 @@ export class EmbeddedStore implements Backend {
 		return s;
 	}
 
-	private replay(r: WalRecord): void {
-		if (r.t === 'snapshot') {
-			this.engine.restore(r.engine);
-			this.lessor.close();
-			for (const l of r.leases) this.lessor.grant(l.id, l.ttl);
-			this.lessor.seed = r.leaseSeed;
-			this.seq = r.seq;
-			return;
+	/** Replays a journal: a snapshot (begin, chunks, end; or the old one-record form), then ops. */
+	private replayAll(records: Uint8Array[]): void {
+		let snap: { seq: number; leases: Array<{ id: number; ttl: number }>; leaseSeed: number; chunks: Uint8Array[] } | undefined;
+		for (const bytes of records) {
+			const r = decodeRecord(bytes);
+			if (r.t === 'snap-begin') snap = { ...r, chunks: [] };
+			else if (r.t === 'snap-chunk' || r.t === 'snap-end') {
+				if (!snap || snap.seq !== r.seq) throw new Error(`store journal: ${r.t} of snapshot ${r.seq} outside it`);
+				if (r.t === 'snap-chunk') snap.chunks.push(r.data);
+				else {
+					if (r.chunks !== snap.chunks.length) throw new Error(`store journal: snapshot ${r.seq} has ${snap.chunks.length} of ${r.chunks} chunks`);
+					if (snap.seq > this.seq) this.restore(snap.seq, snap.leases, snap.leaseSeed, () => restoreFromChunks(this.engine, snap!.chunks));
+					snap = undefined;
+				}
+			} else if (snap) throw new Error(`store journal: snapshot ${snap.seq} is incomplete`);
+			else if (r.t === 'snapshot') {
+				if (r.seq > this.seq) this.restore(r.seq, r.leases, r.leaseSeed, () => this.engine.restore(r.engine));
+			} else if (r.seq > this.seq) {
+				this.seq = r.seq;
+				this.ops++;
+				this.applyOp(r);
+			}
 		}
-		if (r.seq <= this.seq) return; // already in the snapshot
-		this.seq = r.seq;
-		this.applyOp(r);
+		if (snap) throw new Error(`store journal: snapshot ${snap.seq} is incomplete`);
+	}
+
+	private restore(seq: number, leases: Array<{ id: number; ttl: number }>, leaseSeed: number, engine: () => void): void {
+		engine();
+		this.lessor.close();
+		for (const l of leases) this.lessor.grant(l.id, l.ttl);
+		this.lessor.seed = leaseSeed;
+		this.seq = seq;
+		this.ops = 0;
 	}
 
 	/** Applies one op to engine and lessor; shared by live writes and replay. */
@@ -170,6 +203,8 @@ export class EmbeddedStore implements Backend {
 
 	private journal(op: WalOp, revision: number, events: Event[]): void {
 		const record = encodeRecord({ seq: ++this.seq, ...op });
+		this.tail?.push(record);
+		this.ops++;
 		this.inflight++;
 		const durable = this.o.journal.append(record).then(
 			() => {
@@ -186,18 +221,62 @@ export class EmbeddedStore implements Backend {
 			}
 		);
 		this.pending = durable;
-		if (!this.snapshotting && this.o.journal.count >= (this.o.snapshotEvery ?? 10_000)) this.snapshot();
+		if (!this.snapshotting && this.o.journal.successor && this.ops >= (this.o.snapshotEvery ?? 10_000)) this.snapshotRun = this.snapshot();
 	}
 
-	/** One snapshot at a time: the journal's count drops only once the queued rewrite has run. */
-	private snapshot(): void {
+	/**
+	 * Takes a snapshot now (after the one running, if any) and resolves once the journal starts
+	 * from it. Nothing to do for a journal that keeps nothing.
+	 */
+	async snapshotNow(): Promise<void> {
+		while (this.snapshotting) await this.snapshotRun;
+		this.checkUsable();
+		if (!this.o.journal.successor) return;
+		this.snapshotRun = this.snapshot();
+		await this.snapshotRun;
+		this.checkUsable();
+	}
+
+	/**
+	 * One snapshot at a time, of the state after op `seq`, written into the next journal one
+	 * chunk per turn. A compaction or restore meanwhile abandons it (the next op starts another);
+	 * a failed write makes the store refuse everything, as a failed append does.
+	 */
+	private async snapshot(): Promise<void> {
 		this.snapshotting = true;
-		void this.o.journal
-			.rewrite(() =>
-				encodeRecord({ seq: this.seq, t: 'snapshot', engine: this.engine.snapshot(), leases: this.lessor.list(), leaseSeed: this.lessor.seed })
-			)
-			.catch((e) => (this.failure = new Error(`store snapshot failed: ${(e as Error).message}`)))
-			.finally(() => (this.snapshotting = false));
+		let next: NextJournal | undefined;
+		try {
+			next = this.o.journal.successor!();
+			// Everything that fixes the snapshot's point is read in this turn.
+			const seq = this.seq;
+			const ops = this.ops;
+			const begin = encodeRecord({ seq, t: 'snap-begin', leases: this.lessor.list(), leaseSeed: this.lessor.seed });
+			const chunks = snapshotChunksOf(this.engine, SNAPSHOT_CHUNK_BYTES);
+			this.tail = [];
+			await next.write([begin]);
+			const head = chunkRecordHead(seq);
+			let n = 0;
+			for (let c = chunks.next(); !c.done; c = chunks.next()) {
+				await next.write([head, c.value]);
+				n++;
+				if (this.closed || this.failure) throw STOPPED;
+			}
+			await next.write([encodeRecord({ seq, t: 'snap-end', chunks: n })]);
+			// Taken when the commit runs, after every earlier append: a record journaled in
+			// between may be both in the tail and appended after it (replay skips the second).
+			await next.commit(() => {
+				const tail = this.tail ?? [];
+				this.tail = undefined;
+				return tail;
+			});
+			this.ops -= ops;
+		} catch (e) {
+			this.tail = undefined;
+			await next?.abort().catch(() => {});
+			if (e !== STOPPED && !(e instanceof SnapshotInvalidated)) this.failure ??= new Error(`store snapshot failed: ${(e as Error).message}`);
+		} finally {
+			this.snapshotting = false;
+		}
 	}
 
 	private checkUsable(): void {
@@ -342,12 +421,22 @@ export class EmbeddedStore implements Backend {
 		if (this.closed) return;
 		await this.pending;
 		this.closed = true;
+		await this.snapshotRun;
 		this.stopCompaction();
 		this.lessor.close();
 		this.hub.cancelAll(this.released, 'store closed');
 		await this.o.journal.close();
 	}
 }
+
+/**
+ * Engine bytes per snapshot chunk, i.e. per turn of the event loop: serializing and checksumming
+ * 256 KiB takes well under a millisecond, and even with page faults on fresh memory a few.
+ */
+const SNAPSHOT_CHUNK_BYTES = 256 * 1024;
+
+/** Thrown to end a snapshot because the store closed or failed meanwhile. */
+const STOPPED = new Error('snapshot stopped');
 
 function hasPut(ops: RequestOp[]): boolean {
 	return ops.some((op) => 'requestPut' in op || ('requestTxn' in op && (hasPut(op.requestTxn.success) || hasPut(op.requestTxn.failure))));

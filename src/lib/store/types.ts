@@ -173,4 +173,12 @@ export interface MvccEngine {
 	/** The whole state (all retained revisions), restorable with `restore`. */
 	snapshot(): Uint8Array;
 	restore(snapshot: Uint8Array): void;
+	/**
+	 * The state at the current revision in chunks, each read when asked for: writes may run
+	 * between two `next()` calls and are not in it. A compaction or restore in between makes
+	 * `next()` throw `SnapshotInvalidated` (snapshot-chunks.ts).
+	 */
+	snapshotChunks?(chunkBytes?: number): Iterator<Uint8Array>;
+	/** Restores what `snapshotChunks` gave. */
+	restoreChunks?(chunks: Iterable<Uint8Array>): void;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRecord, encodeRecord, type WalRecord } from './wal-codec';
+import { chunkRecordHead, decodeRecord, encodeRecord, type WalRecord } from './wal-codec';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -23,6 +23,19 @@ describe('WAL records', () => {
 		const del: WalRecord = { seq: 5, t: 'del', req: { key: bytes('/a'), rangeEnd: bytes('/b'), prevKv: true } };
 		expect(String.fromCharCode(encodeRecord(del)[0])).toBe('{');
 		expect(decodeRecord(encodeRecord(del))).toEqual(del);
+	});
+
+	it('round-trips a snapshot as begin, raw chunks and end; a chunk is its head then the engine bytes', () => {
+		const engine = new Uint8Array([0, 1, 2, 250, 255]);
+		const cases: WalRecord[] = [
+			{ seq: 9, t: 'snap-begin', leases: [{ id: 5, ttl: 60 }], leaseSeed: 3 },
+			{ seq: 9, t: 'snap-chunk', data: engine },
+			{ seq: 9, t: 'snap-end', chunks: 1 }
+		];
+		for (const r of cases) expect(decodeRecord(encodeRecord(r))).toEqual(r);
+		const chunk = encodeRecord(cases[1]);
+		expect(chunk[0]).toBe(3);
+		expect([...chunk]).toEqual([...chunkRecordHead(9), ...engine]);
 	});
 
 	it('refuses a put whose key length runs past the record', () => {

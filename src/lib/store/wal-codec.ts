@@ -17,10 +17,20 @@ export type WalOp =
 	| { t: 'grant'; id: number; ttl: number; auto: boolean }
 	| { t: 'revoke'; id: number };
 
-/** A numbered op, or a snapshot covering every op up to `seq`. */
+export type LeaseList = Array<{ id: number; ttl: number }>;
+
+/**
+ * A numbered op, or a snapshot covering every op up to `seq`: `snap-begin`, the engine's state
+ * in `snap-chunk`s (each ~1 MiB, so no record nears MAX_RECORD_BYTES and none needs the whole
+ * state in one buffer), `snap-end` with the number of chunks. `snapshot` is the one-record form
+ * older journals have (still read, no longer written).
+ */
 export type WalRecord =
 	| ({ seq: number } & WalOp)
-	| { seq: number; t: 'snapshot'; engine: Uint8Array; leases: Array<{ id: number; ttl: number }>; leaseSeed: number };
+	| { seq: number; t: 'snap-begin'; leases: LeaseList; leaseSeed: number }
+	| { seq: number; t: 'snap-chunk'; data: Uint8Array }
+	| { seq: number; t: 'snap-end'; chunks: number }
+	| { seq: number; t: 'snapshot'; engine: Uint8Array; leases: LeaseList; leaseSeed: number };
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -30,6 +40,9 @@ const SNAPSHOT_TAG = 1;
 /** First byte of a binary put record (the commonest record: JSON + base64 cost more than the engine's put). */
 const PUT_TAG = 2;
 const PUT_HEADER = 22;
+/** First byte of a snapshot chunk: `[3][f64 seq][engine bytes]`. */
+const CHUNK_TAG = 3;
+const CHUNK_HEADER = 9;
 
 const enum PutBits {
 	prevKv = 1,
@@ -39,13 +52,20 @@ const enum PutBits {
 }
 
 /**
- * Ops are JSON (small, readable). A snapshot carries the engine's state as raw bytes after a
- * small JSON header: `[1][u32 header length][header][engine bytes]` — base64 in JSON would cost
- * a third more space and most of a snapshot's CPU. A put is
- * `[2][u8 flags][f64 seq][f64 lease][u32 key length][key][value]` (little endian).
+ * Ops are JSON (small, readable), and so are `snap-begin` and `snap-end`. A snapshot chunk
+ * carries engine bytes raw: `[3][f64 seq][bytes]` — base64 in JSON would cost a third more space
+ * and most of a snapshot's CPU (the old one-record snapshot is `[1][u32 header length][header]
+ * [engine bytes]`). A put is `[2][u8 flags][f64 seq][f64 lease][u32 key length][key][value]`
+ * (little endian).
  */
 export function encodeRecord(r: WalRecord): Uint8Array {
 	if (r.t === 'put') return encodePut(r.seq, r.req);
+	if (r.t === 'snap-chunk') {
+		const out = new Uint8Array(CHUNK_HEADER + r.data.length);
+		out.set(chunkRecordHead(r.seq));
+		out.set(r.data, CHUNK_HEADER);
+		return out;
+	}
 	if (r.t === 'snapshot') {
 		const header = enc.encode(JSON.stringify({ seq: r.seq, t: r.t, leases: r.leases, leaseSeed: r.leaseSeed }));
 		const out = new Uint8Array(5 + header.length + r.engine.length);
@@ -56,6 +76,14 @@ export function encodeRecord(r: WalRecord): Uint8Array {
 		return out;
 	}
 	return enc.encode(JSON.stringify(r, (_k, v) => (v instanceof Uint8Array ? { $b: toBase64(v) } : v)));
+}
+
+/** A snapshot chunk record is this, then the engine bytes (written as two parts: no copy of the chunk). */
+export function chunkRecordHead(seq: number): Uint8Array {
+	const out = new Uint8Array(CHUNK_HEADER);
+	out[0] = CHUNK_TAG;
+	new DataView(out.buffer).setFloat64(1, seq, true);
+	return out;
 }
 
 function encodePut(seq: number, req: PutRequest): Uint8Array {
@@ -90,6 +118,11 @@ function decodePut(bytes: Uint8Array): WalRecord {
 
 export function decodeRecord(bytes: Uint8Array): WalRecord {
 	if (bytes[0] === PUT_TAG) return decodePut(bytes);
+	if (bytes[0] === CHUNK_TAG) {
+		if (bytes.length < CHUNK_HEADER) throw new Error('snapshot chunk record: too short');
+		const seq = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(1, true);
+		return { seq, t: 'snap-chunk', data: bytes.subarray(CHUNK_HEADER) };
+	}
 	if (bytes[0] === SNAPSHOT_TAG) {
 		const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1, true);
 		const header = JSON.parse(dec.decode(bytes.subarray(5, 5 + len)));

@@ -34,8 +34,7 @@ export interface StoreExports {
 	compact(rev: number): void;
 	eventsSince(from: number, keyLen: number, endLen: number): number;
 	keysOfLease(lease: number): number;
-	snapBegin(): void;
-	snapNext(maxBytes: number): number;
+	snapChunk(keyLen: number, after: number, at: number, maxBytes: number): number;
 	restoreBegin(rev: number, compactMain: number): void;
 	restoreChunk(len: number): number;
 	restoreEnd(): void;

@@ -34,7 +34,8 @@ import {
 	type StoreExports
 } from './wasm-abi';
 import { runTxn, type TxnHost } from './wasm-txn';
-import { restoreRecords, restoreSnapshot, writeSnapshot } from './wasm-snapshot';
+import { SnapshotInvalidated } from './snapshot-chunks';
+import { restoreChunks, restoreRecords, restoreSnapshot, snapshotChunks, writeSnapshot } from './wasm-snapshot';
 import type {
 	Compare,
 	CompactionResponse,
@@ -280,6 +281,7 @@ export class WasmEngine implements MvccEngine, TxnHost {
 	compact(revision: number): CompactionResponse {
 		if (revision <= this.compactMain) throw Errors.compacted();
 		if (revision > this.revision) throw Errors.futureRev();
+		this.epoch++;
 		this.guard(() => {
 			this.writing = true;
 			this.x.compact(revision);
@@ -341,16 +343,36 @@ export class WasmEngine implements MvccEngine, TxnHost {
 		return writeSnapshot(this.x);
 	}
 
+	/** Bumped by whatever rewrites retained revisions (compaction, restore): it ends open snapshot cursors. */
+	private epoch = 0;
+
+	/** The snapshot at the current revision in ~1 MiB chunks, each made when asked for (wasm-snapshot.ts). */
+	snapshotChunks(chunkBytes?: number): Iterator<Uint8Array> {
+		const epoch = this.epoch;
+		return snapshotChunks(() => {
+			if (this.epoch !== epoch) throw new SnapshotInvalidated();
+			return this.x;
+		}, chunkBytes);
+	}
+
 	/** Loads a snapshot into a fresh instance; on a bad snapshot, throws and keeps the old state. */
 	restore(snapshot: Uint8Array): void {
-		this.exp = restoreSnapshot(snapshot, () => this.freshInstance());
-		this.broken = undefined;
+		this.replace(restoreSnapshot(snapshot, () => this.freshInstance()));
+	}
+
+	restoreChunks(chunks: Iterable<Uint8Array>): void {
+		this.replace(restoreChunks(chunks, () => this.freshInstance()));
 	}
 
 	/** `restore` from a snapshot's header fields and its records in chunks (wasm-snapshot.ts `restoreRecords`). */
 	restoreRecords(revision: number, compactMain: number, chunks: Iterable<Uint8Array>): void {
-		this.exp = restoreRecords(revision, compactMain, chunks, () => this.freshInstance());
+		this.replace(restoreRecords(revision, compactMain, chunks, () => this.freshInstance()));
+	}
+
+	private replace(exp: StoreExports): void {
+		this.exp = exp;
 		this.broken = undefined;
+		this.epoch++;
 	}
 
 	/** Rebuilds the store in a fresh instance, giving back memory freed by compaction. */
