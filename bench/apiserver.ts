@@ -15,7 +15,9 @@
  * There is no kube-apiserver on this machine: the references are the Kubernetes scalability SLOs
  * (mutating API call p99 ≤ 1 s, list p99 ≤ 30 s). `APISERVER_BENCH_PROFILE=1` runs the server under
  * `node --cpu-prof` and prints its hotspots; `POD_COUNT` shrinks the run; `CONTROLLERS` (passed on
- * to the server) selects its in-process controllers, `none` for the API server alone.
+ * to the server) selects its in-process controllers, `none` for the API server alone;
+ * `APISERVER_BENCH_NODE_ARGS` adds node flags to the server's. When profiling or given flags, each
+ * phase's window is printed in CLOCK_MONOTONIC µs (the clock of V8's profile timestamps).
  *
  * @module
  */
@@ -39,6 +41,8 @@ const FANOUT_MS = 3000;
 const PACED_RATE = 1000;
 const PACED_MS = 4000;
 const PROFILE = process.env.APISERVER_BENCH_PROFILE === '1';
+/** Extra node flags for the server (e.g. `--trace-gc`, or `--import` of an observer). */
+const NODE_ARGS = (process.env.APISERVER_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const NS = 'bench';
 const SLO = 'Kubernetes scalability SLOs (github.com/kubernetes/community sig-scalability/slos/slos.md): mutating API call p99 ≤ 1 s, list (namespace scope) p99 ≤ 30 s';
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
@@ -52,6 +56,9 @@ interface Reply {
 
 /** A minimal kube client over node:http (keep-alive, one agent per phase). */
 class Client {
+	/** Requests sent (watches excluded), to charge a phase's server CPU per request. */
+	calls = 0;
+
 	constructor(
 		private readonly origin: URL,
 		private readonly base: string,
@@ -61,6 +68,7 @@ class Client {
 
 	call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
 		const data = body === undefined ? undefined : JSON.stringify(body);
+		this.calls++;
 		return new Promise((resolve, reject) => {
 			const req = request(
 				{
@@ -230,22 +238,32 @@ interface Figures {
 	fanout: number[];
 	paced: number[];
 	cpu: Record<string, number>;
+	/** Requests per phase. */
+	calls: Record<string, number>;
 }
 
-async function measure(nodeArgs: string[] = []): Promise<Figures> {
+async function measure(profileArgs: string[] = []): Promise<Figures> {
+	const nodeArgs = [...profileArgs, ...NODE_ARGS];
 	const dataDir = await mkdtemp(join(tmpdir(), 'converge-bench-apiserver-'));
 	const server = await startChildServer({ dataDir, idleUnloadMs: 3_600_000, nodeArgs, env: { MAX_OBJECTS_PER_ROOM: '100000' }, verbose: process.env.BENCH_VERBOSE === '1' });
 	const cpu: Record<string, number> = {};
+	const calls: Record<string, number> = {};
+	let counted: Client | undefined;
 	const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
 		const before = processCpuSeconds(server.pid);
+		const callsBefore = counted?.calls ?? 0;
+		// CLOCK_MONOTONIC µs, the clock of V8's profile timestamps: a profile can be cut per phase.
+		const t0 = process.hrtime.bigint() / 1000n;
 		log(`${name}…`);
 		const r = await fn();
 		cpu[name] = processCpuSeconds(server.pid) - before;
+		calls[name] = (counted?.calls ?? 0) - callsBefore;
+		if (PROFILE || NODE_ARGS.length) log(`phase window ${name}: ${t0},${process.hrtime.bigint() / 1000n}`);
 		return r;
 	};
 	try {
 		const room = await server.createRoom('blank');
-		const c = new Client(new URL(server.origin), `/rooms/${room.id}/k8s`, room.tokens.editor);
+		const c = (counted = new Client(new URL(server.origin), `/rooms/${room.id}/k8s`, room.tokens.editor));
 		await c.ok('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
 		await createPods(c, ['warm-0', 'warm-1', 'warm-2'], 1);
 		const seqNames = Array.from({ length: POD_COUNT }, (_, i) => `a${i}`);
@@ -259,7 +277,7 @@ async function measure(nodeArgs: string[] = []): Promise<Figures> {
 		const fan = await phase('watch fan-out', () => fanout(c));
 		const pacedLat = await phase('paced mutations', () => paced(c, seqNames));
 		c.agent.destroy();
-		return { seqRate, parRate, listJson, listTable, fanout: fan, paced: pacedLat, cpu };
+		return { seqRate, parRate, listJson, listTable, fanout: fan, paced: pacedLat, cpu, calls };
 	} finally {
 		await server.stop();
 		await rm(dataDir, { recursive: true, force: true });
@@ -281,7 +299,7 @@ async function main(): Promise<void> {
 		row({ metric: `mutating call (merge-patch) p99 at ${PACED_RATE}/s`, unit: 'ms', ours: percentile(f.paced, 99), reference: 1000, referenceName: SLO, goal: 10, better: 'lower' })
 	];
 	const cpuNote = Object.entries(f.cpu)
-		.map(([k, v]) => `${k} ${v.toFixed(2)} s`)
+		.map(([k, v]) => `${k} ${v.toFixed(2)} s (${Math.round((v * 1e6) / Math.max(1, f.calls[k]))} µs per request)`)
 		.join(', ');
 	const notes = [
 		`load average (1/5/15 min) before ${loadBefore}, after ${loadAvg()} (2-core machine shared with other work)`,

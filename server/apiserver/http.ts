@@ -110,6 +110,11 @@ export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
 		return Promise.reject(tooLarge());
 	}
 	if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+	// Usually the whole body came with the headers and waits in the stream's buffer: take it.
+	if (req.complete) {
+		const buffered = (req.read() as Buffer | null) ?? Buffer.alloc(0);
+		return buffered.length > max ? Promise.reject(tooLarge()) : Promise.resolve(buffered);
+	}
 	// Events rather than an async iterator: a small body is one chunk, and this runs per write.
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];

@@ -61,7 +61,7 @@ export class ApiMetrics {
 	/** Records one request on `res` (ends with the response, a watch when its stream closes). */
 	track(req: IncomingMessage, res: ServerResponse, verb: string): void {
 		const end = this.start(clientName(req.headers['user-agent']), verb);
-		res.once('close', () => end(res.statusCode));
+		res.on('close', () => end(res.statusCode)); // `end` counts once: no once-wrapper per request
 	}
 
 	snapshot(): ApiMetricsSnapshot {

@@ -75,6 +75,8 @@ export class WatchCache {
 	private waiters: Array<{ revision: number; resolve: (ok: boolean) => void }> = [];
 	private watch: Watch | undefined;
 	private dead = false;
+	/** The initial list is loaded and the store watch runs. */
+	private started = false;
 	readonly ready: Promise<void>;
 
 	constructor(
@@ -89,6 +91,11 @@ export class WatchCache {
 		return !this.dead;
 	}
 
+	/** Started and not stopped: `get` answers from a state at least as new as every acknowledged write. */
+	get serving(): boolean {
+		return this.started && !this.dead;
+	}
+
 	private async start(): Promise<void> {
 		const page = await this.storage.page(this.prefix, this.prefix, 0, 0);
 		for (const s of page.items) this.objects.set(s.key, s);
@@ -96,6 +103,7 @@ export class WatchCache {
 		this.windowStart = page.revision;
 		const key = utf8(this.prefix);
 		this.watch = this.storage.backend.watch({ key, rangeEnd: prefixEnd(key), startRevision: page.revision + 1 }, this.onMessage);
+		this.started = true;
 	}
 
 	private onMessage = (m: WatchMessage): void => {
@@ -262,6 +270,12 @@ export function encodedLine(ev: CacheEvent, memoKey: string, encode: () => strin
 }
 
 const caches = new WeakMap<Backend, Map<string, WatchCache>>();
+
+/** The running cache of a resource prefix, if one is serving already (never starts one). */
+export function servingWatchCache(storage: ObjectStorage, prefix: string): WatchCache | undefined {
+	const cache = caches.get(storage.backend)?.get(prefix);
+	return cache?.serving ? cache : undefined;
+}
 
 /**
  * The cache of a resource prefix (`/registry/pods/`) of a room's store, started on first use and

@@ -15,8 +15,10 @@ import { cloneJson } from '../../src/lib/kube/clone-json';
 import { prepareCreate, prepareStatusUpdate, prepareUpdate } from '../../src/lib/kube/strategy';
 import { validateCreate, validateUpdate } from '../../src/lib/kube/validation';
 import { parseWriteOptions, type WriteOptions } from '../../src/lib/kube/write-options';
-import { objectKey } from '../../src/lib/kube/storage-keys';
+import { collectionKey, objectKey } from '../../src/lib/kube/storage-keys';
 import { keyOf, toStored, type Call, type Target } from './context';
+import type { Stored } from './storage';
+import { servingWatchCache } from './watch-cache';
 import { decodeWrite } from './decode-body';
 import { contentType, parseBody, readBodyBytes, sendObject } from './http';
 import { decodeKubeProtobuf, ProtobufError } from '../../src/lib/kube/protobuf';
@@ -155,44 +157,68 @@ export async function guaranteedUpdate(
 	const { ctx, target: t } = call;
 	const key = keyOf(t);
 	const svc = opts.status ? undefined : serviceAllocations(ctx.storage, t, ctx.ids.random('services', t.namespace, t.name ?? ''));
+	// kube's Cacher.GuaranteedUpdate: the first attempt starts from the watch cache's copy (no store
+	// read, which would wait for the writes in flight to be durable); the txn's mod_revision compare
+	// catches a stale copy, and any answer drawn from one is checked against the store first.
+	let cached = servingWatchCache(ctx.storage, collectionKey(t.stored.storagePrefix))?.get(key);
+	const storeMovedOn = async (was: Stored) => (await ctx.storage.get(key))?.modRevision !== was.modRevision;
 	for (let attempt = 0; attempt < APISERVER_LIMITS.maxUpdateRetries; attempt++) {
-		const cur = await ctx.storage.get(key);
+		const cur = cached ?? (await ctx.storage.get(key));
 		if (!cur) throw notFound(t.gr, t.name ?? '');
-		const currentRV = cur.object.metadata.resourceVersion;
-		// A transform that builds a new object without touching its argument needs no copy to work on.
-		const next = asDecoded(transform(opts.transformCopies ? cur.object : cloneJson(cur.object)));
-		const wantedRV = next.metadata?.resourceVersion;
-		if (wantedRV && wantedRV !== currentRV) throw conflict(t.gr, t.name ?? '');
-		next.metadata = { ...(next.metadata ?? {}), resourceVersion: currentRV };
-		if (!opts.applied) trackUpdate(call, cur.object, next);
-		if (!opts.status) await admitUpdate(call, next);
-		svc?.prepareUpdate(next, cur.object);
-		const errs = validateUpdate(t.stored, next, cur.object, opts.status);
-		if (errs.length) throw invalid({ group: t.resource.group, kind: t.resource.kind }, t.name ?? '', errs);
-		if (finishesDeletion(next)) {
-			if (opts.dryRun) return { object: next, deleted: true };
-			const rev = svc ? await svc.delete(key, cur.object, cur.modRevision) : await ctx.storage.delete(key, cur.modRevision);
-			if (rev !== undefined) {
-				countObject(ctx, -1);
-				return { object: next, deleted: true };
-			}
-		} else {
-			if (deepEqual(next, cur.object)) return { object: cur.object };
-			if (opts.dryRun) {
-				await svc?.dryRunUpdate(next, cur.object);
-				return { object: next };
-			}
-			const rev = svc ? await svc.update(key, next, cur.object, cur.modRevision) : await ctx.storage.update(key, next, cur.modRevision);
-			if (rev !== undefined) {
-				next.metadata.resourceVersion = String(rev);
-				return { object: next };
-			}
+		let outcome: UpdateResult | undefined;
+		try {
+			outcome = await updateOnce(call, opts, transform, svc, key, cur);
+		} catch (e) {
+			// An error drawn from a cached copy stands only if the store still holds that copy.
+			if (!cached || !(await storeMovedOn(cached))) throw e;
 		}
+		// Likewise "nothing changed".
+		if (outcome && !(cached && outcome.object === cur.object && (await storeMovedOn(cached)))) return outcome;
+		cached = undefined;
 		// Lost a race: transform again from the new state. A resourceVersion precondition (a PUT's,
 		// or one a patch sets) then fails the check above, while a patch or an apply, which carry
 		// the current version, land on top of the other writer's change like kube's.
 	}
 	throw conflict(t.gr, t.name ?? '');
+}
+
+/** One attempt of guaranteedUpdate from `cur`: the result, or undefined when the txn lost a race. */
+async function updateOnce(
+	call: Pick<Call, 'ctx' | 'target'>,
+	opts: { dryRun: boolean; status?: boolean; applied?: boolean; transformCopies?: boolean },
+	transform: (current: Obj) => Obj,
+	svc: ReturnType<typeof serviceAllocations>,
+	key: string,
+	cur: Stored
+): Promise<UpdateResult | undefined> {
+	const { ctx, target: t } = call;
+	const currentRV = cur.object.metadata.resourceVersion;
+	// A transform that builds a new object without touching its argument needs no copy to work on.
+	const next = asDecoded(transform(opts.transformCopies ? cur.object : cloneJson(cur.object)));
+	const wantedRV = next.metadata?.resourceVersion;
+	if (wantedRV && wantedRV !== currentRV) throw conflict(t.gr, t.name ?? '');
+	next.metadata = { ...(next.metadata ?? {}), resourceVersion: currentRV };
+	if (!opts.applied) trackUpdate(call, cur.object, next);
+	if (!opts.status) await admitUpdate(call, next);
+	svc?.prepareUpdate(next, cur.object);
+	const errs = validateUpdate(t.stored, next, cur.object, opts.status);
+	if (errs.length) throw invalid({ group: t.resource.group, kind: t.resource.kind }, t.name ?? '', errs);
+	if (finishesDeletion(next)) {
+		if (opts.dryRun) return { object: next, deleted: true };
+		const rev = svc ? await svc.delete(key, cur.object, cur.modRevision) : await ctx.storage.delete(key, cur.modRevision);
+		if (rev === undefined) return undefined;
+		countObject(ctx, -1);
+		return { object: next, deleted: true };
+	}
+	if (deepEqual(next, cur.object)) return { object: cur.object };
+	if (opts.dryRun) {
+		await svc?.dryRunUpdate(next, cur.object);
+		return { object: next };
+	}
+	const rev = svc ? await svc.update(key, next, cur.object, cur.modRevision) : await ctx.storage.update(key, next, cur.modRevision);
+	if (rev === undefined) return undefined;
+	next.metadata.resourceVersion = String(rev);
+	return { object: next };
 }
 
 export async function handleCreate(call: Call): Promise<void> {

@@ -341,7 +341,7 @@ function takeChanges(ctx: WriteContext, live: Obj, next: Obj, managers: ManagedF
 		const clash = vs.set.intersection(changed);
 		if (!clash.empty()) {
 			taken.set(m, clash);
-			for (const path of clash.paths()) conflicts.push({ manager: m, path });
+			if (!force) for (const path of clash.paths()) conflicts.push({ manager: m, path });
 		}
 	}
 	if (!force && conflicts.length) throw new ApplyConflicts(conflicts);

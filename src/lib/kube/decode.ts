@@ -73,7 +73,8 @@ class Decoder {
 	readonly unknown: string[] = [];
 	/** The innermost struct definition and the JSON path of struct fields (Go's error context). */
 	private structName = '';
-	private fieldPath: string[] = [];
+	/** A stack (pushed and popped around each struct field: decoding runs on every write). */
+	private readonly fieldPath: string[] = [];
 
 	constructor(private readonly binaryMaps: Set<string>) {}
 
@@ -83,6 +84,7 @@ class Decoder {
 		throw new DecodeError(`json: cannot unmarshal ${v} into ${where} of type ${goType(node)}`);
 	}
 
+	/** `path` is a stack the walk pushes to and pops from: copied by whoever keeps it. */
 	value(value: unknown, raw: SchemaNode, path: FieldPath): unknown {
 		if (value === null || value === undefined) return undefined;
 		const node = deref(raw, KUBE_SCHEMA);
@@ -114,7 +116,7 @@ class Decoder {
 				return value;
 			case 'array':
 				if (!Array.isArray(value)) this.typeError(value, node);
-				return node.items ? value.map((v, i) => this.value(v, node.items!, [...path, i]) ?? null).filter((v) => v !== null) : value;
+				return node.items ? this.list(value, node.items, path) : value;
 			case 'object':
 				if (typeof value !== 'object' || Array.isArray(value)) this.typeError(value, node);
 				return this.object(value as Obj, node, path);
@@ -122,33 +124,51 @@ class Decoder {
 		return value;
 	}
 
+	/** Items decoded in order; null (and unset) items are dropped. */
+	private list(items: unknown[], node: SchemaNode, path: FieldPath): unknown[] {
+		const out: unknown[] = [];
+		for (let i = 0; i < items.length; i++) {
+			path.push(i);
+			const d = this.value(items[i], node, path);
+			path.pop();
+			if (d !== undefined && d !== null) out.push(d);
+		}
+		return out;
+	}
+
 	private object(obj: Obj, node: SchemaNode, path: FieldPath): Obj {
 		const out: Obj = {};
 		const binary = this.binaryMaps.size > 0 && this.binaryMaps.has(formatPath(path));
 		if (node.additionalProperties && !node.properties) {
-			for (const [k, v] of Object.entries(obj)) {
+			for (const k of Object.keys(obj)) {
+				const v = obj[k];
 				if (binary && typeof v === 'string') {
 					const err = base64Error(v);
 					if (err) throw new DecodeError(err);
 				}
-				const d = this.value(v, node.additionalProperties, [...path, k]);
+				path.push(k);
+				const d = this.value(v, node.additionalProperties, path);
+				path.pop();
 				if (d !== undefined) out[k] = d;
 			}
 			return out;
 		}
-		const saved = [this.structName, this.fieldPath] as const;
+		const struct = this.structName;
 		if (node.definition) this.structName = node.definition.slice(node.definition.lastIndexOf('.') + 1);
-		for (const [k, v] of Object.entries(obj)) {
+		for (const k of Object.keys(obj)) {
 			const child = childSchema(node, k, KUBE_SCHEMA);
 			if (!child) {
 				this.unknown.push(`unknown field "${formatPath([...path, k])}"`);
 				continue;
 			}
-			this.fieldPath = [...saved[1], k];
-			const d = this.value(v, child, [...path, k]);
+			this.fieldPath.push(k);
+			path.push(k);
+			const d = this.value(obj[k], child, path);
+			path.pop();
+			this.fieldPath.pop();
 			if (d !== undefined) out[k] = d;
 		}
-		[this.structName, this.fieldPath] = [saved[0], [...saved[1]]];
+		this.structName = struct;
 		return out;
 	}
 }

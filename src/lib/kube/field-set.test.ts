@@ -77,4 +77,18 @@ describe('set algebra', () => {
 		expect(a.difference(a).empty()).toBe(true);
 		expect(new FieldSet().toFieldsV1()).toEqual({});
 	});
+
+	it('answers the operand itself when an operation changes nothing, and compares sets by members', () => {
+		const sub = FieldSet.of([f('spec'), f('replicas')]);
+		expect(a.union(sub)).toBe(a);
+		expect(a.difference(FieldSet.of([f('status')]))).toBe(a);
+		expect(a.recursiveDifference(FieldSet.of([f('status')]))).toBe(a);
+		const rebuilt = a.difference(sub).union(sub);
+		expect(rebuilt).not.toBe(a);
+		expect(rebuilt.equals(a)).toBe(true);
+		expect(a.equals(a.union(b))).toBe(false);
+		expect(a.difference(sub).equals(a)).toBe(false);
+		// The operands are never changed.
+		expect(a.paths().map(pathString)).toEqual(['.metadata.labels.app', '.spec.paused', '.spec.replicas']);
+	});
 });

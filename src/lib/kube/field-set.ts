@@ -209,6 +209,22 @@ export class FieldSet {
 		return true;
 	}
 
+	/** Whether both sets hold the same members (empty levels ignored). */
+	equals(other: FieldSet): boolean {
+		if (this === other) return true;
+		if (this.members.size !== other.members.size) return false;
+		for (const k of this.members.keys()) if (!other.members.has(k)) return false;
+		let n = 0;
+		for (const [k, c] of this.children) {
+			if (c.set.empty()) continue;
+			n++;
+			const theirs = other.children.get(k);
+			if (!theirs || !c.set.equals(theirs.set)) return false;
+		}
+		for (const c of other.children.values()) if (!c.set.empty()) n--;
+		return n === 0;
+	}
+
 	clone(): FieldSet {
 		const s = new FieldSet();
 		for (const [k, pe] of this.members) s.members.set(k, pe);
@@ -217,20 +233,32 @@ export class FieldSet {
 	}
 
 	/*
-	 * Set operations return new sets that may share unchanged subtrees with their operands: sets
-	 * are built by `insert` and then only combined, never changed in place.
+	 * Set operations return sets that may share unchanged subtrees with their operands, and the
+	 * operand itself when nothing changes (so memos keyed by a set carry over): sets are built by
+	 * `insert` and then only combined, never changed in place.
 	 */
 	union(other: FieldSet): FieldSet {
 		if (other.empty()) return this;
 		if (this.empty()) return other;
+		let s: FieldSet | undefined;
+		for (const [k, pe] of other.members) if (!this.members.has(k)) (s ??= this.copy()).members.set(k, pe);
+		for (const [k, c] of other.children) {
+			const mine = this.children.get(k);
+			if (!mine) {
+				(s ??= this.copy()).children.set(k, c);
+				continue;
+			}
+			const set = mine.set.union(c.set);
+			if (set !== mine.set) (s ??= this.copy()).children.set(k, { pe: c.pe, set });
+		}
+		return s ?? this;
+	}
+
+	/** A set with this one's levels below it shared (to change this level only). */
+	private copy(): FieldSet {
 		const s = new FieldSet();
 		for (const [k, pe] of this.members) s.members.set(k, pe);
-		for (const [k, pe] of other.members) s.members.set(k, pe);
 		for (const [k, c] of this.children) s.children.set(k, c);
-		for (const [k, c] of other.children) {
-			const mine = s.children.get(k);
-			s.children.set(k, mine ? { pe: c.pe, set: mine.set.union(c.set) } : c);
-		}
 		return s;
 	}
 
@@ -246,19 +274,20 @@ export class FieldSet {
 
 	private subtract(other: FieldSet, recursive: boolean): FieldSet {
 		if (!other.members.size && !other.children.size) return this;
-		const s = new FieldSet();
-		for (const [k, pe] of this.members) if (!other.members.has(k)) s.members.set(k, pe);
+		let s: FieldSet | undefined;
+		for (const k of this.members.keys()) if (other.members.has(k)) (s ??= this.copy()).members.delete(k);
 		for (const [k, c] of this.children) {
-			if (recursive && other.members.has(k)) continue;
-			const theirs = other.children.get(k);
-			if (!theirs) {
-				s.children.set(k, c);
+			if (recursive && other.members.has(k)) {
+				(s ??= this.copy()).children.delete(k);
 				continue;
 			}
+			const theirs = other.children.get(k);
+			if (!theirs) continue;
 			const d = c.set.subtract(theirs.set, recursive);
-			if (!d.empty()) s.children.set(k, d === c.set ? c : { pe: c.pe, set: d });
+			if (d.empty()) (s ??= this.copy()).children.delete(k);
+			else if (d !== c.set) (s ??= this.copy()).children.set(k, { pe: c.pe, set: d });
 		}
-		return s;
+		return s ?? this;
 	}
 
 	intersection(other: FieldSet): FieldSet {

@@ -88,10 +88,36 @@ export function decodeManagedFields(entries: unknown): Managed {
 		if (!e.apiVersion) throw new FieldSetError('apiVersion must not be empty');
 		if (e.fieldsType !== 'FieldsV1') throw new FieldSetError(e.fieldsType ? `invalid fieldsType ${JSON.stringify(e.fieldsType)} in managed fields entry ${i}` : `missing fieldsType in managed fields entry ${i}`);
 		const id = managerIdentifier({ manager: String(e.manager ?? ''), operation: e.operation, apiVersion: e.apiVersion, subresource: e.subresource });
-		out.fields.set(id, { set: FieldSet.fromFieldsV1(e.fieldsV1 ?? {}), apiVersion: String(e.apiVersion), applied: e.operation === 'Apply' });
+		out.fields.set(id, { set: setOf(e.fieldsV1 ?? {}), apiVersion: String(e.apiVersion), applied: e.operation === 'Apply' });
 		if (typeof e.time === 'string') out.times.set(id, e.time);
 	});
 	return out;
+}
+
+/**
+ * Field sets by their fieldsV1 text, and fieldsV1 by field set: every write decodes the object's
+ * entries and encodes them again, mostly unchanged. Sets never change once built (field-set.ts),
+ * and the fieldsV1 kept are frozen (objects carry them; the store keeps copies).
+ */
+const SETS = new Map<string, FieldSet>();
+const FIELDS_V1 = new WeakMap<FieldSet, Obj>();
+
+function setOf(fieldsV1: unknown): FieldSet {
+	const text = JSON.stringify(fieldsV1);
+	let set = SETS.get(text);
+	if (!set) {
+		set = FieldSet.fromFieldsV1(fieldsV1);
+		if (SETS.size >= 1024) SETS.clear();
+		SETS.set(text, set);
+		FIELDS_V1.set(set, deepFreeze(set.toFieldsV1()));
+	}
+	return set;
+}
+
+function fieldsV1Of(set: FieldSet): Obj {
+	let json = FIELDS_V1.get(set);
+	if (!json) FIELDS_V1.set(set, (json = deepFreeze(set.toFieldsV1())));
+	return json;
 }
 
 const seconds = (t: string | undefined): number => (t ? Math.floor(Date.parse(t) / 1000) : 0);
@@ -106,7 +132,7 @@ export function encodeManagedFields(managed: Managed): Obj[] | undefined {
 		const time = managed.times.get(id);
 		if (time) entry.time = time;
 		entry.fieldsType = 'FieldsV1';
-		entry.fieldsV1 = vs.set.toFieldsV1();
+		entry.fieldsV1 = fieldsV1Of(vs.set);
 		if (e.subresource) entry.subresource = e.subresource;
 		entries.push(entry);
 	}
@@ -212,7 +238,10 @@ export function recordUpdate(w: FieldManagerWrite, managed: Managed, live: Obj, 
 	if (mine) {
 		fields.delete(op);
 		const prev = fields.get(id);
-		fields.set(id, prev ? { ...mine, set: mine.set.union(prev.set) } : mine);
+		// A manager that owned it all already keeps its very set (its encoding is kept by set).
+		const set = prev ? prev.set.union(mine.set) : mine.set;
+		const before = managed.fields.get(id)?.set;
+		fields.set(id, { ...mine, set: before?.equals(set) ? before : set });
 		times.set(id, rfc3339(w.now));
 	}
 	const out = { fields, times };

@@ -98,7 +98,21 @@ function removeFactors(n: bigint, base: bigint, max = Infinity): [bigint, number
  * bytes in decimal. Undefined when `q` is not a quantity.
  */
 export function canonicalQuantity(q: string | number): string | undefined {
-	const p = parseQuantity(typeof q === 'number' ? String(q) : q);
+	// Every write canonicalizes its quantities, and a room uses a handful of values: keep the answers.
+	const text = typeof q === 'number' ? String(q) : q;
+	let known = CANONICAL.get(text);
+	if (known === undefined && !CANONICAL.has(text)) {
+		known = canonicalOf(text);
+		if (CANONICAL.size >= 4096) CANONICAL.clear();
+		CANONICAL.set(text, known);
+	}
+	return known;
+}
+
+const CANONICAL = new Map<string, string | undefined>();
+
+function canonicalOf(q: string): string | undefined {
+	const p = parseQuantity(q);
 	if (!p) return undefined;
 	if (p.mantissa === 0n) return '0';
 	let format = p.format;
