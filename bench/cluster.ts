@@ -11,7 +11,8 @@
  * ≥ 500 s), not counting scheduling, kubelets and status writes. A run that stops making
  * progress for STALL_MS, or passes LIMIT_MS, is reported as it stands.
  * `NODES`, `REPLICAS` shrink the run; `ROLLING=0` stops after the scale-up (for profiling it);
- * `STALL_MS` lengthens the stall limit on a loaded machine; `RESULTS_DIR` writes the report elsewhere.
+ * `STALL_MS` lengthens the stall limit on a loaded machine; `RESULTS_DIR` writes the report elsewhere;
+ * `HEAP_SNAPSHOT=<file>` writes a heap snapshot at the end (run node with `--expose-gc` to collect first).
  *
  * @module
  */
@@ -202,6 +203,13 @@ async function main(): Promise<void> {
 			rows.push(row({ metric: '  API writes during the rolling update', unit: 'writes/s', ours: roll.writesPerSec, better: 'higher' }));
 			rows.push(row({ metric: '  409 Conflicts of the control plane during the rolling update', unit: 'count', ours: roll.conflicts, better: 'lower' }));
 			if (!roll.done) notes.push(`rolling update stopped at ${roll.ready} ready`);
+		}
+		// HEAP_SNAPSHOT=<file>: where the memory per pod goes (after a GC, before the room closes).
+		if (process.env.HEAP_SNAPSHOT) {
+			(globalThis as { gc?: () => void }).gc?.();
+			const m = process.memoryUsage();
+			console.log(`memory: heapUsed ${(m.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(m.external / 2 ** 20).toFixed(0)} MB, arrayBuffers ${(m.arrayBuffers / 2 ** 20).toFixed(0)} MB, rss ${(m.rss / 2 ** 20).toFixed(0)} MB`);
+			(await import('node:v8')).writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
 		}
 		rows.push(row({ metric: 'peak RSS (whole process: server, store, control plane, bench client)', unit: 'MB', ours: rss.peakMB(), goal: GOAL_RSS_MB, better: 'lower' }));
 		notes.push(`${NODES} Nodes created and Ready (kubelets registered) in ${nodesS.toFixed(1)} s before timing starts`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, type KubeObject, type ResourceRef } from '../../src/lib/controllers/types';
+import { SCHEDULING_DECISION_CRD } from '../../src/lib/scheduler/decision-record';
 import { GarbageCollector } from './garbagecollector';
 import { fixture } from './testing/fixture';
 
@@ -92,6 +93,18 @@ describe('garbage collector', () => {
 			'patch replicasets web-abc merge {"metadata":{"resourceVersion":"7","ownerReferences":null}}',
 			'patch deployments web merge {"metadata":{"resourceVersion":"7","finalizers":["example.com/keep"]}}'
 		]);
+	});
+
+	it('keeps only the metadata of custom resources, and collects them when their owner is gone', async () => {
+		const { gc, calls } = setup({});
+		const record = { apiVersion: 'scheduling.converge.dev/v1', kind: 'SchedulingDecision', ...obj('web-1', 'd1', { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'web-1', uid: 'p1' }], managedFields: [{ manager: 'kube-scheduler' }] } as never), filter: { verdicts: ['big'] } };
+		Object.assign(gc['ctx'].client, { list: async () => ({ items: [record], resourceVersion: '9' }), watch: () => ({ stop: () => {} }) });
+		gc.resync([{ ...structuredClone(SCHEDULING_DECISION_CRD), status: { conditions: [{ type: 'Established', status: 'True' }] } }]);
+		await new Promise((r) => setImmediate(r));
+		const [cached] = gc.dependents('p1').map((d) => d.obj);
+		expect(cached).toEqual({ apiVersion: record.apiVersion, kind: record.kind, metadata: obj('web-1', 'd1', { ownerReferences: record.metadata.ownerReferences }).metadata });
+		await gc.sync('scheduling.converge.dev/schedulingdecisions|default/web-1');
+		expect(calls).toEqual(['delete schedulingdecisions web-1 {"propagationPolicy":"Background","preconditions":{"uid":"d1"}}']);
 	});
 
 	it('keeps references to kinds no resource serves', async () => {

@@ -73,7 +73,7 @@ export class GarbageCollector {
 			if (this.watched.has(gr)) continue;
 			// Built-ins share the manager's informers (started with them); custom resources get their own.
 			const custom = !BUILTIN.has(gr);
-			const informer = custom ? new Informer(this.ctx.client, ref, this.ctx.clock, this.ctx.log) : this.ctx.informer(ref);
+			const informer = custom ? new Informer(this.ctx.client, ref, this.ctx.clock, this.ctx.log, metadataOnly) : this.ctx.informer(ref);
 			const w: Watched = { ref, informer, own: custom };
 			this.watched.set(gr, w);
 			this.byKind.set(`${ref.group}/${ref.kind}`, w);
@@ -204,6 +204,17 @@ export class GarbageCollector {
 			if (!isNotFound(e)) throw e;
 		}
 	}
+}
+
+/**
+ * What the collector keeps of a custom resource: its metadata, like kube's metadata informers
+ * (PartialObjectMetadata). A big resource (a SchedulingDecision per pod) would otherwise be held
+ * whole once more, besides the API server's watch cache.
+ */
+function metadataOnly(o: KubeObject): KubeObject {
+	const metadata: KubeObject['metadata'] & { managedFields?: unknown } = { ...o.metadata };
+	delete metadata.managedFields;
+	return { apiVersion: o.apiVersion, kind: o.kind, metadata };
 }
 
 /** What the collector decides on changed: owner references, deletion, finalizers. */

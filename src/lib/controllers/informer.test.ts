@@ -50,6 +50,22 @@ describe('Informer', () => {
 		expect(api.lists()).toBe(1);
 	});
 
+	it('keeps and hands out only what its transform keeps, from lists and watches alike', async () => {
+		const big = (name: string, rv: string): KubeObject => ({ ...pod(name, rv), spec: { huge: 'x'.repeat(1000) } });
+		const api = fakeClient({ items: [big('a', '5')], rv: '7' });
+		const inf = new Informer(api.client, RESOURCES.pods, new ManualClock(0), undefined, (o) => ({ metadata: o.metadata }));
+		const handed: KubeObject[] = [];
+		inf.addEventHandler({ add: (o) => handed.push(o), update: (_, o) => handed.push(o), delete: (o) => handed.push(o) });
+		inf.start();
+		await inf.waitForSync();
+		await tick();
+		api.watches[0].onEvent({ type: 'MODIFIED', object: big('a', '8') });
+		api.watches[0].onEvent({ type: 'DELETED', object: big('a', '9') });
+		expect(handed.map((o) => [o.metadata.resourceVersion, 'spec' in o])).toEqual([['5', false], ['8', false], ['9', false]]);
+		api.watches[0].onEvent({ type: 'ADDED', object: big('b', '10') });
+		expect(inf.store.get('default/b')).toEqual({ metadata: pod('b', '10').metadata });
+	});
+
 	it('relists on 410 Gone and diffs the new list against the cache', async () => {
 		const state = { items: [pod('a', '5'), pod('b', '6')], rv: '7' };
 		const api = fakeClient(state);

@@ -38,7 +38,12 @@ export class Informer {
 		private readonly client: KubeClient,
 		readonly resource: ResourceRef,
 		private readonly clock: Clock,
-		private readonly log: (msg: string) => void = () => {}
+		private readonly log: (msg: string) => void = () => {},
+		/**
+		 * What the cache and handlers keep of each object (client-go's SetTransform): a client that
+		 * reads only part of an object (the garbage collector: metadata) need not hold all of it.
+		 */
+		private readonly transform: (obj: KubeObject) => KubeObject = (o) => o
 	) {}
 
 	addEventHandler(h: EventHandlers): void {
@@ -133,7 +138,8 @@ export class Informer {
 		this.cancelRetry = this.clock.setTimer(wait, fn);
 	}
 
-	private apply(type: WatchEvent['type'], obj: KubeObject): void {
+	private apply(type: WatchEvent['type'], full: KubeObject): void {
+		const obj = this.transform(full);
 		if (type === 'DELETED') {
 			const old = this.store.delete(keyOf(obj));
 			if (old) for (const h of this.handlers) h.delete?.(obj);
