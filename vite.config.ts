@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin, PreviewServer, ViteDevServer } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -28,16 +29,27 @@ function convergeServer(): Plugin {
 	return { name: 'converge-server', configureServer: mount, configurePreviewServer: mount };
 }
 
+/**
+ * Test files at once per project. Vitest's default in a run is one fewer than the cores: a single
+ * worker on a 2-core machine, which leaves a core idle whenever a test waits (servers, kubectl,
+ * browsers) and pays every file's start-up in series.
+ */
+const TEST_WORKERS = Math.max(2, availableParallelism() - 1);
+
 export default defineConfig({
 	plugins: [sveltekit(), convergeServer()],
 	test: {
+		maxWorkers: TEST_WORKERS,
 		projects: [
-			{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'server/**/*.test.ts'], environment: 'node' } },
+			// Threads: pure code without process-wide state; a thread starts faster than a forked process.
+			{ extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'server/**/*.test.ts'], environment: 'node', pool: 'threads' } },
 			{ extends: true, test: { name: 'store', include: ['tests/store/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
 			// The collaboration layer alone (files, sockets, acks, unloads): no cluster behind the rooms.
 			{ extends: true, test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], environment: 'node', env: { CONTROLLERS: 'none' }, testTimeout: 60_000, hookTimeout: 60_000 } },
 			{ extends: true, test: { name: 'conformance', include: ['tests/conformance/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } },
-			{ extends: true, test: { name: 'crash', include: ['tests/crash/**/*.test.ts'], environment: 'node', testTimeout: 180_000, hookTimeout: 60_000 } },
+			// One file at a time: each kill loop keeps a core busy restarting its server, and two at once
+			// outran the 180 s timeout on a loaded 2-core machine.
+			{ extends: true, test: { name: 'crash', include: ['tests/crash/**/*.test.ts'], environment: 'node', testTimeout: 180_000, hookTimeout: 60_000, fileParallelism: false } },
 			{ extends: true, test: { name: 'kubectl', include: ['tests/kubectl/**/*.test.ts', 'tests/apiserver/**/*.test.ts'], environment: 'node', env: { CONTROLLERS: 'none' }, testTimeout: 120_000, hookTimeout: 60_000 } },
 			{ extends: true, test: { name: 'clients', include: ['tests/clients/**/*.test.ts'], environment: 'node', env: { CONTROLLERS: 'none' }, testTimeout: 180_000, hookTimeout: 60_000 } },
 			{ extends: true, test: { name: 'controlplane', include: ['tests/controlplane/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 60_000 } },

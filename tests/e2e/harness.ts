@@ -355,9 +355,14 @@ export function useHarness(): Harness {
 	beforeAll(async () => {
 		await ensureBuild();
 		dataDir = mkdtempSync(join(tmpdir(), 'converge-e2e-'));
-		server = await startServer({ dataDir });
-		port = server.port;
-		browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+		// The browser starts while the server does (each takes seconds); afterAll stops whichever started.
+		const launching = chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+		try {
+			server = await startServer({ dataDir });
+			port = server.port;
+		} finally {
+			browser = await launching;
+		}
 	});
 
 	afterEach(async () => {
