@@ -81,13 +81,13 @@ export type EventSink = ((draft: EventDraft) => void) & { stop(): void };
 /** Correlates and writes events of one component, in order. */
 export function eventSink(client: KubeClient, clock: Clock, log: (m: string) => void, opts: EventSinkOptions = {}): EventSink {
 	const eventName = eventNamer(clock);
-	const correlator = new EventCorrelator(clock, rfc3339, eventName);
+	const correlator = new EventCorrelator(clock, rfc3339, eventName, opts.series ? Infinity : undefined);
 	const chains = new KeyedChains();
 	const send = (event: CoreEvent, patch: CountPatch | undefined) =>
 		chains.run(event.metadata.name!, () =>
 			write(event, patch).catch((e: Error) => log(`${event.source.component}: event ${event.reason} on ${event.involvedObject.name} not recorded: ${e.message}`))
 		);
-	const series = opts.series ? seriesHold(clock, send) : undefined;
+	const series = opts.series ? seriesHold(clock, send, (e) => correlator.forget(e)) : undefined;
 	const sink = ({ namespace, ...draft }: EventDraft) => {
 		const now = rfc3339(clock.now());
 		const event: CoreEvent = {
@@ -102,8 +102,9 @@ export function eventSink(client: KubeClient, clock: Clock, log: (m: string) => 
 		};
 		event.metadata.name = eventName(draft.involvedObject.name ?? '', eventKey(event));
 		const result = correlator.correlate(event);
-		if (result.skip) return;
-		if (series && result.patch && series.repeat(result.event, result.patch)) return;
+		// events.k8s.io's broadcaster has no spam filter: a series counts every occurrence.
+		if (result.skip && !series) return;
+		if (series?.observe(result.event, result.patch)) return;
 		send(result.event, result.patch);
 	};
 	return Object.assign(sink, { stop: () => series?.stop() });
@@ -124,14 +125,17 @@ export function eventSink(client: KubeClient, clock: Clock, log: (m: string) => 
 }
 
 /**
- * Series counted in memory (tools/events eventBroadcasterImpl): a repeat within a series is held
- * (its newest count); one ticker every finishTime, while any series is open, writes the held counts
- * of series idle that long (and closes them) and, every fifth tick (refreshTime), all of them. A
- * repeat after its series closed is written at once, as the broadcaster would write a new Event.
+ * Series counted in memory (tools/events eventBroadcasterImpl): every Event stays correlated (its
+ * eventCache, unbounded, unlike core/v1's 4096-entry LRU: thousands of pods retrying must not make
+ * a new Event per retry) until it was not seen for finishTime. A repeat within a series is held
+ * (its newest count); one ticker every finishTime, while anything is cached, writes the held counts
+ * of series idle that long, closes them and forgets them, and every fifth tick (refreshTime)
+ * writes all held counts. The first repeat starts the series and is written at once.
  */
-function seriesHold(clock: Clock, send: (event: CoreEvent, patch: CountPatch) => void) {
-	/** Open series: Event name → its last observation; `held`: the newest unwritten count of each. */
-	const open = new Map<string, number>();
+function seriesHold(clock: Clock, send: (event: CoreEvent, patch: CountPatch) => void, forget: (event: CoreEvent) => void) {
+	/** Event name → its last observation and whether a series is open. */
+	const seen = new Map<string, { at: number; event: CoreEvent; series: boolean }>();
+	/** The newest unwritten count of each open series. */
 	const held = new Map<string, { event: CoreEvent; patch: CountPatch }>();
 	let cancel: (() => void) | undefined;
 	let ticks = 0;
@@ -139,31 +143,32 @@ function seriesHold(clock: Clock, send: (event: CoreEvent, patch: CountPatch) =>
 		cancel = undefined;
 		const refresh = ++ticks % (EVENT_SERIES.refreshMs / EVENT_SERIES.finishMs) === 0;
 		const now = clock.now();
-		for (const [name, at] of open) {
-			const ended = now - at >= EVENT_SERIES.finishMs;
+		for (const [name, s] of seen) {
+			const ended = now - s.at >= EVENT_SERIES.finishMs;
 			const h = held.get(name);
-			if (h && (refresh || ended)) {
-				held.delete(name);
-				send(h.event, h.patch);
+			const written = h && (refresh || ended) ? (held.delete(name), send(h.event, h.patch)) : undefined;
+			if (ended) {
+				seen.delete(name);
+				// After the final write, whose answer the correlator records: the next occurrence is a new Event.
+				void Promise.resolve(written).finally(() => forget(s.event));
 			}
-			if (ended) open.delete(name);
 		}
-		if (open.size) cancel = clock.setTimer(EVENT_SERIES.finishMs, tick);
+		if (seen.size) cancel = clock.setTimer(EVENT_SERIES.finishMs, tick);
 	};
 	return {
-		/** Notes a repeat; true when it is held (an open series), false when the caller writes it now. */
-		repeat(event: CoreEvent, patch: CountPatch): boolean {
+		/** Notes an event (`patch`: a repeat); true when it is held (an open series), false when the caller writes it now. */
+		observe(event: CoreEvent, patch: CountPatch | undefined): boolean {
 			const name = event.metadata.name!;
-			const inSeries = open.has(name);
-			open.set(name, clock.now());
+			const inSeries = patch !== undefined && seen.get(name)?.series === true;
+			seen.set(name, { at: clock.now(), event, series: patch !== undefined });
 			cancel ??= clock.setTimer(EVENT_SERIES.finishMs, tick);
-			if (inSeries) held.set(name, { event, patch });
+			if (inSeries) held.set(name, { event, patch: patch! });
 			return inSeries;
 		},
 		stop(): void {
 			cancel?.();
 			cancel = undefined;
-			open.clear();
+			seen.clear();
 			held.clear();
 		}
 	};

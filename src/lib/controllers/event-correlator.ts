@@ -62,6 +62,9 @@ class Lru<V> {
 		this.map.set(k, v);
 		if (this.map.size > this.size) this.map.delete(this.map.keys().next().value!);
 	}
+	delete(k: string): void {
+		this.map.delete(k);
+	}
 }
 
 const objectParts = (e: CoreEvent) => [e.source.component, e.source.host, e.involvedObject.kind, e.involvedObject.namespace, e.involvedObject.name];
@@ -100,11 +103,18 @@ export class EventCorrelator {
 		private readonly clock: Clock,
 		private readonly rfc3339: (ms: number) => string,
 		/** Name for a new aggregate event (`<object>.<hex nanos>`, unique per recorder); `identity` says what it is about. */
-		private readonly eventName: (objectName: string, identity: string) => string
+		private readonly eventName: (objectName: string, identity: string) => string,
+		/** Observations kept; events.k8s.io's broadcaster keeps every one until `forget` (its series ended). */
+		observationsKept = CORRELATOR.cacheSize
 	) {
 		this.aggregates = new Lru(CORRELATOR.cacheSize);
-		this.observations = new Lru(CORRELATOR.cacheSize);
+		this.observations = new Lru(observationsKept);
 		this.buckets = new Lru(CORRELATOR.cacheSize);
+	}
+
+	/** Drops what was observed of `e` (events.k8s.io's finishSeries): its next occurrence is a new Event. */
+	forget(e: CoreEvent): void {
+		this.observations.delete(eventKey(e));
 	}
 
 	correlate(input: CoreEvent): CorrelateResult {
