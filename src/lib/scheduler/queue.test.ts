@@ -29,6 +29,25 @@ describe('SchedulingQueue', () => {
 		expect(q.pop()).toBeUndefined();
 	});
 
+	it('activeQ keeps its order through updates and deletes of pods anywhere in it', () => {
+		const { q, clock } = queue();
+		const prio = (i: number) => (i * 7919) % 13;
+		for (let i = 0; i < 300; i++) {
+			q.add(makePod(`p${i}`, { priority: prio(i) }));
+			clock.advance(1);
+		}
+		for (let i = 0; i < 300; i += 3) q.delete(makePod(`p${i}`));
+		for (let i = 1; i < 300; i += 3) q.update(makePod(`p${i}`, { priority: prio(i) }));
+		const popped: string[] = [];
+		for (let pi = q.pop(); pi; pi = q.pop()) popped.push(pi.pod.metadata.name);
+		// Survivors, highest priority first, then in arrival order (an update keeps the arrival time).
+		const want = Array.from({ length: 300 }, (_, i) => i)
+			.filter((i) => i % 3 !== 0)
+			.sort((a, b) => prio(b) - prio(a) || a - b)
+			.map((i) => `p${i}`);
+		expect(popped).toEqual(want);
+	});
+
 	it('backoff: 1 s, 2 s, 4 s, 8 s, then capped at 10 s', () => {
 		const { q } = queue();
 		expect([1, 2, 3, 4, 5, 6].map((a) => q.backoffDuration(a))).toEqual([1000, 2000, 4000, 8000, 10000, 10000]);
