@@ -88,6 +88,19 @@ describe('guaranteedUpdate from the watch cache', () => {
 		expect(r.object.metadata.resourceVersion).toBe(String(stored.modRevision));
 	});
 
+	it('does not answer a dry run from a cached copy the store has moved past', async () => {
+		const { storage, call, inFlight, release } = await setup();
+		inFlight({ a: '2' });
+		const done = guaranteedUpdate(call, { dryRun: true }, (cur) => ({ ...cur, data: { ...cur.data, b: '3' } }));
+		await new Promise((r) => setTimeout(r, 10));
+		release();
+		const r = await done;
+		const stored = (await storage.get(KEY))!;
+		expect(r.object.data).toEqual({ a: '2', b: '3' });
+		expect(r.object.metadata.resourceVersion).toBe(String(stored.modRevision));
+		expect(stored.object.data).toEqual({ a: '2' });
+	});
+
 	it('keeps an error drawn from the cached copy only when the store still holds that copy', async () => {
 		const { call, cache, inFlight, release } = await setup();
 		const rv = cache.get(KEY)!.object.metadata.resourceVersion;

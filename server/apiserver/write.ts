@@ -172,8 +172,9 @@ export async function guaranteedUpdate(
 			// An error drawn from a cached copy stands only if the store still holds that copy.
 			if (!cached || !(await storeMovedOn(cached))) throw e;
 		}
-		// Likewise "nothing changed".
-		if (outcome && !(cached && outcome.object === cur.object && (await storeMovedOn(cached)))) return outcome;
+		// Likewise "nothing changed" and a dry run: neither writes, so no txn compare catches a stale copy.
+		const unwritten = outcome !== undefined && (opts.dryRun || outcome.object === cur.object);
+		if (outcome && !(cached && unwritten && (await storeMovedOn(cached)))) return outcome;
 		cached = undefined;
 		// Lost a race: transform again from the new state. A resourceVersion precondition (a PUT's,
 		// or one a patch sets) then fails the check above, while a patch or an apply, which carry
