@@ -9,9 +9,10 @@
  * watchers only once it is on disk. A write that fails changes nothing and is not journaled.
  *
  * Snapshots (every `snapshotEvery` ops) never stall the event loop: the engine's state at one
- * revision is read in ~1 MiB chunks, one per turn (each chunk's write to disk is the pause),
- * while requests go on; the records journaled meanwhile are kept, and once the snapshot is
- * written they follow it into the journal that replaces the old one (src/lib/store/README.md).
+ * revision is read in 256 KiB chunks (SNAPSHOT_CHUNK_BYTES), one per turn (each chunk's write
+ * to disk is the pause), while requests go on; the records journaled meanwhile are kept, and
+ * once the snapshot is written they follow it into the journal that replaces the old one
+ * (src/lib/store/README.md).
  *
  * @module
  */

@@ -21,7 +21,7 @@ export type LeaseList = Array<{ id: number; ttl: number }>;
 
 /**
  * A numbered op, or a snapshot covering every op up to `seq`: `snap-begin`, the engine's state
- * in `snap-chunk`s (each ~1 MiB, so no record nears MAX_RECORD_BYTES and none needs the whole
+ * in `snap-chunk`s (each 256 KiB, so no record nears MAX_RECORD_BYTES and none needs the whole
  * state in one buffer), `snap-end` with the number of chunks. `snapshot` is the one-record form
  * older journals have (still read, no longer written).
  */
